@@ -1,0 +1,140 @@
+"""Classifying many statements: quotes, plain-text lines or the rows of a table, chunk by chunk.
+
+Each chunk is read, predicted and handed on before the next is read, so a million-row file
+needs the memory of one chunk, and every input column comes out beside the prediction columns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+from stance.data import (
+    check_values,
+    empty_text_rows,
+    file_kind,
+    iter_lines,
+    iter_table,
+    line_number,
+    refuse_prediction_columns,
+    require_columns,
+    warn_empty,
+)
+from stance.model import Prediction, StanceModel
+from stance.schema import ACTORS, probability_column
+
+CHUNK_ROWS = 10_000
+
+
+def prediction_columns(prediction: Prediction) -> dict[str, Any]:
+    """The columns classify and extract append: stance, confidence, one probability per label."""
+    columns: dict[str, Any] = {"stance": prediction.label, "confidence": round(prediction.confidence, 4)}
+    for label, probability in prediction.probabilities.items():
+        columns[probability_column(label)] = round(probability, 4)
+    return columns
+
+
+def classify_texts(
+    model: StanceModel, texts: Iterable[str], min_confidence: float | None = None
+) -> Iterator[dict[str, Any]]:
+    """Rows of `text` plus prediction columns for quotes given directly (no file, no pandas)."""
+    texts = list(texts)
+    kept = [text for text in texts if text.strip()]
+    if len(kept) < len(texts):
+        warn_empty("arguments", [i for i, text in enumerate(texts, start=1) if not text.strip()])
+    yield from _text_rows(model, kept, min_confidence)
+
+
+def classify_lines(
+    model: StanceModel, path: Path | None, min_confidence: float | None = None, chunk_rows: int = CHUNK_ROWS
+) -> Iterator[dict[str, Any]]:
+    """Plain text, one statement a line, from a file or standard input (path None)."""
+    name = str(path) if path else "<stdin>"
+    lines = iter_lines(path)
+    while chunk := list(islice(lines, chunk_rows)):
+        empty = [number for number, text in chunk if not text.strip()]
+        if empty:
+            warn_empty(name, empty)
+        yield from _text_rows(model, [text for _, text in chunk if text.strip()], min_confidence)
+
+
+def _text_rows(model: StanceModel, texts: list[str], min_confidence: float | None) -> Iterator[dict[str, Any]]:
+    for text, prediction in zip(texts, model.predict(texts, min_confidence), strict=True):
+        yield {"text": text, **prediction_columns(prediction)}
+
+
+def classify_table(
+    model: StanceModel,
+    path: Path,
+    text_column: str = "text",
+    min_confidence: float | None = None,
+    chunk_rows: int = CHUNK_ROWS,
+    on_chunk: Callable[[int], None] | None = None,
+) -> Iterator[dict[str, Any]]:
+    """Every row of a CSV or JSONL file with its input columns and the prediction columns."""
+    offset = 0
+    for chunk in iter_table(path, chunk_rows):
+        if offset == 0:
+            require_columns(path, chunk, [text_column])
+            refuse_prediction_columns(path, chunk)
+        if "actor" in chunk.columns:
+            check_values(path, chunk, "actor", (*ACTORS, ""), offset)
+        empty = empty_text_rows(chunk, text_column)
+        if empty.any():
+            warn_empty(str(path), [line_number(path, offset + int(i)) for i in empty.to_numpy().nonzero()[0]])
+            chunk = chunk[~empty]
+        predictions = model.predict(chunk[text_column].tolist(), min_confidence)
+        for row, prediction in zip(chunk.to_dict("records"), predictions, strict=True):
+            yield {**row, **prediction_columns(prediction)}
+        offset += len(empty)
+        if on_chunk:
+            on_chunk(len(empty))
+
+
+def classify_source(
+    model: StanceModel,
+    source: Path | None,
+    text_column: str = "text",
+    min_confidence: float | None = None,
+    on_chunk: Callable[[int], None] | None = None,
+) -> Iterator[dict[str, Any]]:
+    """A file by its kind (CSV, JSONL or plain text), or standard input as plain text."""
+    if source is not None and file_kind(source) != "text":
+        return classify_table(model, source, text_column, min_confidence, on_chunk=on_chunk)
+    return classify_lines(model, source, min_confidence)
+
+
+def with_evidence(model: StanceModel, rows: Iterable[dict[str, Any]], text_column: str, top: int = 5) -> Iterator[dict]:
+    """Add an `evidence` column: the word n-grams that pushed each statement most towards its label."""
+    for row in rows:
+        label = row["stance"] if row["stance"] in model.labels else None
+        evidence = model.explain(row[text_column], top=top, label=label, kinds=("word",))
+        yield {**row, "evidence": "; ".join(f"{e.feature} ({e.weight:.2f})" for e in evidence)}
+
+
+def extract_rows(
+    model: StanceModel,
+    articles: Iterable[tuple[str, str]],
+    aliases: dict[str, str] | None = None,
+    all_speakers: bool = False,
+    min_confidence: float | None = None,
+) -> Iterator[dict[str, Any]]:
+    """One row per statement found in each (name, text) article, classified, with its offsets."""
+    from stance.extract import classify_statements, extract_statements
+
+    for name, text in articles:
+        found = classify_statements(model, extract_statements(text, aliases, all_speakers), min_confidence)
+        for statement in found:
+            prediction = Prediction(statement.label, statement.confidence, statement.probabilities)
+            yield {
+                "article": name,
+                "actor": statement.actor,
+                "speaker": statement.speaker,
+                "form": statement.form,
+                "statement": statement.text,
+                "start": statement.start,
+                "end": statement.end,
+                **prediction_columns(prediction),
+            }

@@ -1,0 +1,238 @@
+"""Fitting the classifier: the candidate settings, cross-validation, and the model card.
+
+Settings are a handful of named candidates rather than a free grid: each was measured by
+grouped cross-validation and on real statements (see the card and benchmarks/RESULTS.md), and
+a name is something a card, a test and a user can refer to.
+"""
+
+from __future__ import annotations
+
+import platform
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from stance.errors import StanceError
+from stance.model import StanceModel
+from stance.schema import LABELS
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from sklearn.pipeline import Pipeline
+
+# Each candidate: word n-gram range, char n-gram range (None: no char features), the inverse
+# regularisation strength C, and whether classes are weighted by their inverse frequency.
+CANDIDATES: dict[str, dict[str, Any]] = {
+    "word": {"word_ngrams": (1, 2), "char_ngrams": None, "C": 10.0, "class_weight": "balanced"},
+    "word-char": {"word_ngrams": (1, 2), "char_ngrams": (2, 5), "C": 10.0, "class_weight": "balanced"},
+    "word-char-strong-reg": {"word_ngrams": (1, 2), "char_ngrams": (2, 5), "C": 2.0, "class_weight": "balanced"},
+    "word-1-3-char": {"word_ngrams": (1, 3), "char_ngrams": (2, 5), "C": 10.0, "class_weight": "balanced"},
+}
+DEFAULT_SETTINGS = "word-char"
+
+
+def build_pipeline(settings: str = DEFAULT_SETTINGS, seed: int = 0) -> Pipeline:
+    """An unfitted scikit-learn pipeline: TF-IDF features into a logistic regression."""
+    import numpy as np
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import FeatureUnion, Pipeline
+
+    if settings not in CANDIDATES:
+        raise StanceError(f"unknown settings {settings!r} (expected one of: {', '.join(CANDIDATES)})")
+    params = CANDIDATES[settings]
+    vectorizers = [
+        ("word", TfidfVectorizer(ngram_range=params["word_ngrams"], sublinear_tf=True, min_df=2, dtype=np.float32)),
+    ]
+    if params["char_ngrams"]:
+        vectorizers.append(
+            (
+                "char",
+                TfidfVectorizer(
+                    analyzer="char_wb", ngram_range=params["char_ngrams"], sublinear_tf=True, min_df=2, dtype=np.float32
+                ),
+            )
+        )
+    classifier = LogisticRegression(
+        C=params["C"], class_weight=params["class_weight"], max_iter=5000, random_state=seed
+    )
+    return Pipeline([("features", FeatureUnion(vectorizers)), ("classifier", classifier)])
+
+
+def as_frame(records: pd.DataFrame | Iterable[Mapping[str, str]]) -> pd.DataFrame:
+    import pandas as pd
+
+    frame = records if isinstance(records, pd.DataFrame) else pd.DataFrame(list(records))
+    for column in ("text", "label"):
+        if column not in frame.columns:
+            raise StanceError(f"training records need a {column!r} column")
+    return frame
+
+
+def check_trainable(frame: pd.DataFrame, folds: int) -> None:
+    """Refuse data a classifier or a k-fold estimate cannot be made from, saying which label is short."""
+    counts = frame["label"].value_counts()
+    if len(counts) < 2:
+        only = counts.index[0] if len(counts) else "none"
+        raise StanceError(f"training data has a single label ({only}); a classifier needs at least two")
+    if folds >= 2:
+        short = counts[counts < folds]
+        if len(short):
+            raise StanceError(
+                f"label {short.index[0]!r} has {int(short.iloc[0])} row(s), fewer than the {folds} "
+                "cross-validation folds; add rows or lower --cv"
+            )
+
+
+def cross_validate(frame: pd.DataFrame, settings: str, seed: int, folds: int) -> dict[str, Any]:
+    """Out-of-fold macro-F1, grouped by crisis where the data names crises, so that the estimate
+    measures crises the model has not seen, as the held-out split does."""
+    from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
+    from sklearn.model_selection import cross_validate as sk_cross_validate
+
+    from stance.evaluate import per_label_scores
+
+    texts = frame["text"].tolist()
+    gold = frame["label"].to_numpy()
+    grouped = "crisis" in frame.columns and frame["crisis"].nunique() >= folds
+    if grouped:
+        splitter = StratifiedGroupKFold(n_splits=folds, shuffle=True, random_state=seed)
+        groups = frame["crisis"].to_numpy()
+        scheme = f"StratifiedGroupKFold by crisis, {folds} folds"
+    else:
+        splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
+        groups = None
+        scheme = f"StratifiedKFold, {folds} folds"
+    result = sk_cross_validate(
+        build_pipeline(settings, seed),
+        texts,
+        gold,
+        groups=groups,
+        cv=splitter,
+        scoring="f1_macro",
+        return_estimator=True,
+        return_indices=True,
+    )
+    predicted = gold.copy()
+    for estimator, test_index in zip(result["estimator"], result["indices"]["test"], strict=True):
+        predicted[test_index] = estimator.predict([texts[i] for i in test_index])
+    scores = result["test_score"]
+    return {
+        "scheme": scheme,
+        "folds": folds,
+        "macro_f1_mean": round(float(scores.mean()), 4),
+        "macro_f1_std": round(float(scores.std()), 4),
+        "per_label": per_label_scores(gold, predicted),
+    }
+
+
+def library_versions() -> dict[str, str]:
+    versions = {"python": platform.python_version()}
+    for package in ("stance", "scikit-learn", "numpy", "scipy", "joblib", "pandas"):
+        try:
+            versions[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            versions[package] = "not installed"
+    return versions
+
+
+def train(
+    records: pd.DataFrame | Iterable[Mapping[str, str]],
+    *,
+    settings: str = DEFAULT_SETTINGS,
+    seed: int = 0,
+    cv: int = 5,
+    compare: bool = False,
+) -> StanceModel:
+    """Fit a model on labelled records (text, label, optionally crisis) and describe it in a card.
+
+    `cv` folds estimate its quality before the final fit on all rows (0 or 1 skips the estimate);
+    `compare` cross-validates every candidate setting too, so the card shows why this one was chosen.
+    """
+    frame = as_frame(records)
+    check_trainable(frame, cv)
+    if settings not in CANDIDATES:
+        raise StanceError(f"unknown settings {settings!r} (expected one of: {', '.join(CANDIDATES)})")
+    card: dict[str, Any] = {
+        "model": "stance TF-IDF + logistic regression",
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+        "labels": [label for label in LABELS if label in set(frame["label"])],
+        "settings": {"name": settings, **_json_params(settings)},
+        "seed": seed,
+        "training_data": {
+            "rows": len(frame),
+            "per_label": {label: int((frame["label"] == label).sum()) for label in LABELS},
+            "crises": int(frame["crisis"].nunique()) if "crisis" in frame.columns else None,
+        },
+    }
+    if cv >= 2:
+        card["cross_validation"] = cross_validate(frame, settings, seed, cv)
+        if compare:
+            card["candidates"] = {
+                name: {
+                    **_json_params(name),
+                    **{
+                        key: value
+                        for key, value in (
+                            card["cross_validation"] if name == settings else cross_validate(frame, name, seed, cv)
+                        ).items()
+                        if key.startswith("macro_f1")
+                    },
+                }
+                for name in CANDIDATES
+            }
+    pipeline = build_pipeline(settings, seed).fit(frame["text"].tolist(), frame["label"].to_numpy())
+    card["versions"] = library_versions()
+    return StanceModel(pipeline, card)
+
+
+def _json_params(settings: str) -> dict[str, Any]:
+    return {key: list(value) if isinstance(value, tuple) else value for key, value in CANDIDATES[settings].items()}
+
+
+@dataclass
+class TrainResult:
+    """A trained model and, when a real dev set was given, its figures there (kept out of the card)."""
+
+    model: StanceModel
+    real_dev: dict[str, Any] | None = None
+
+
+def train_files(
+    data: list[Path],
+    out: Path,
+    *,
+    held_out: Path | None = None,
+    settings: str = DEFAULT_SETTINGS,
+    seed: int = 0,
+    cv: int = 5,
+    compare: bool = False,
+    real_dev: Path | None = None,
+) -> TrainResult:
+    """Train from files, score the held-out set once, and save: what `stance train` and train.py do.
+
+    The card's data hash covers the training files and the held-out file, so a card whose
+    held-out score belongs to other data is caught by the same check as a stale model.
+    """
+    from stance.data import files_sha256, read_labelled
+    from stance.evaluate import evaluate_model
+
+    frame = read_labelled(data)
+    held_frame = read_labelled([held_out]) if held_out is not None else None
+    dev_frame = read_labelled([real_dev]) if real_dev is not None else None
+    model = train(frame, settings=settings, seed=seed, cv=cv, compare=compare)
+    hashed = [*data, *([held_out] if held_out is not None else [])]
+    model.card["training_data"] = {
+        "files": [path.as_posix() for path in data],
+        "sha256": files_sha256(hashed),
+        "sha256_covers": [path.as_posix() for path in hashed],
+        **model.card["training_data"],
+    }
+    if held_frame is not None:
+        model.card["held_out"] = {"file": held_out.as_posix(), **evaluate_model(model, held_frame)[0]}
+    dev_report = evaluate_model(model, dev_frame)[0] if dev_frame is not None else None
+    model.save(out)
+    return TrainResult(model, dev_report)

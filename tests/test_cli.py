@@ -1,0 +1,226 @@
+import csv
+import json
+import shutil
+import subprocess
+import sys
+
+import pytest
+from typer.testing import CliRunner
+
+from stance.cli import app
+from tests.conftest import STATEMENTS, write
+
+runner = CliRunner()
+CONDEMNATION = "The United States condemns in the strongest terms this despicable attack."
+
+
+def run(*args, input=None):
+    return runner.invoke(app, [str(a) for a in args], input=input)
+
+
+def jsonl(output):
+    return [json.loads(line) for line in output.splitlines() if line.strip()]
+
+
+def test_classify_arguments_prints_one_json_line_each_when_piped(saved_model):
+    result = run("classify", "-m", saved_model, CONDEMNATION, "We urge restraint.")
+    assert result.exit_code == 0, result.output
+    rows = jsonl(result.stdout)
+    assert [row["text"] for row in rows] == [CONDEMNATION, "We urge restraint."]
+    assert set(rows[0]) == {"text", "stance", "confidence", "p_condemn", "p_deny", "p_de_escalate", "p_other"}
+
+
+def test_classify_table_shows_the_stance(saved_model):
+    result = run("classify", "-m", saved_model, "--format", "table", CONDEMNATION)
+    assert result.exit_code == 0
+    assert "condemn" in result.stdout and "conf." in result.stdout and "stance" in result.stdout
+
+
+def test_classify_reads_stdin_lines_and_warns_about_blank_ones(saved_model):
+    result = run("classify", "-m", saved_model, "-", input="We deny it.\n\nWe urge calm.\n")
+    assert result.exit_code == 0
+    assert [row["text"] for row in jsonl(result.stdout)] == ["We deny it.", "We urge calm."]
+    assert "warning: <stdin>: skipped 1 empty statement(s) at line(s) 2" in result.stderr
+
+
+def test_classify_output_keeps_input_columns_and_appends_predictions(saved_model, tmp_path):
+    source = write(tmp_path / "in.csv", 'id,quote,actor\n7,"We deny it.",kremlin\n8,"We urge calm.",un\n')
+    out = tmp_path / "out.csv"
+    result = run("classify", "-m", saved_model, "--input", source, "--text-column", "quote", "--output", out)
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(out.open()))
+    assert list(rows[0])[:3] == ["id", "quote", "actor"]
+    assert list(rows[0])[3:] == ["stance", "confidence", "p_condemn", "p_deny", "p_de_escalate", "p_other"]
+    assert [row["id"] for row in rows] == ["7", "8"]
+
+
+def test_classify_picks_the_format_from_the_output_extension(saved_model, tmp_path):
+    out = tmp_path / "out.json"
+    assert run("classify", "-m", saved_model, "-o", out, "We deny it.").exit_code == 0
+    assert json.loads(out.read_text())[0]["text"] == "We deny it."
+
+
+def test_classify_jsonl_input_and_csv_output_format(saved_model, tmp_path):
+    source = write(tmp_path / "in.jsonl", '{"text": "We deny it.", "n": 1}\n')
+    result = run("classify", "-m", saved_model, "-i", source, "--format", "csv")
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[0] == "text,n,stance,confidence,p_condemn,p_deny,p_de_escalate,p_other"
+
+
+def test_classify_plain_text_file_one_statement_a_line(saved_model, tmp_path):
+    source = write(tmp_path / "quotes.txt", "We deny it.\nWe urge calm.\n")
+    assert len(jsonl(run("classify", "-m", saved_model, "-i", source).stdout)) == 2
+
+
+def test_classify_min_confidence_gives_uncertain(saved_model):
+    rows = jsonl(run("classify", "-m", saved_model, "--min-confidence", "1", "We urge calm.").stdout)
+    assert rows[0]["stance"] == "uncertain" and rows[0]["p_other"] >= 0
+
+
+def test_classify_explain_adds_evidence(saved_model):
+    rows = jsonl(run("classify", "-m", saved_model, "--explain", "We call for restraint and dialogue.").stdout)
+    assert rows[0]["evidence"]
+
+
+def test_classify_skips_empty_rows_of_a_table_with_a_warning(saved_model, tmp_path):
+    source = write(tmp_path / "in.csv", 'text\nWe deny it.\n" "\nWe urge calm.\n')
+    result = run("classify", "-m", saved_model, "-i", source)
+    assert len(jsonl(result.stdout)) == 2
+    assert "skipped 1 empty statement(s) at line(s) 3" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--min-confidence", "1.5", "x"], "error: --min-confidence must be between 0 and 1, got 1.5"),
+        (["--min-confidence", "-0.1", "x"], "error: --min-confidence must be between 0 and 1, got -0.1"),
+        ([], "error: nothing to classify"),
+        (["--format", "xml", "x"], "error: unknown format 'xml'"),
+    ],
+)
+def test_classify_bad_options_fail_with_one_line(saved_model, args, message):
+    result = run("classify", "-m", saved_model, *args)
+    assert result.exit_code == 1
+    assert result.stderr.strip().startswith(message)
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_classify_missing_column_is_named(saved_model, tmp_path):
+    source = write(tmp_path / "in.csv", "quote\nWe deny it.\n")
+    result = run("classify", "-m", saved_model, "-i", source)
+    assert result.exit_code == 1
+    assert "missing column 'text' (found: quote)" in result.stderr
+
+
+def test_classify_unknown_actor_lists_valid_keys(saved_model, tmp_path):
+    source = write(tmp_path / "in.csv", "text,actor\nWe deny it.,nato\n")
+    result = run("classify", "-m", saved_model, "-i", source)
+    assert result.exit_code == 1
+    assert "unknown actor 'nato' (expected one of: kremlin, state_department, un, ankara" in result.stderr
+
+
+def test_classify_refuses_an_input_column_named_like_an_output(saved_model, tmp_path):
+    source = write(tmp_path / "in.csv", "text,stance\nWe deny it.,x\n")
+    result = run("classify", "-m", saved_model, "-i", source)
+    assert result.exit_code == 1 and "input column 'stance' clashes" in result.stderr
+
+
+def test_a_failed_classify_leaves_an_existing_output_untouched(saved_model, tmp_path):
+    source = write(tmp_path / "in.csv", b"text\nfine\ncaf\xe9\n")
+    out = write(tmp_path / "out.csv", "precious\n")
+    result = run("classify", "-m", saved_model, "-i", source, "-o", out, "--format", "csv")
+    assert result.exit_code == 1 and "not UTF-8" in result.stderr
+    assert out.read_text() == "precious\n"
+    assert not list(tmp_path.glob("*.tmp"))
+
+
+@pytest.mark.parametrize("content", ["", b"\x00\x01 not a pickle"])
+def test_classify_with_a_broken_model_fails_cleanly(tmp_path, content):
+    model = write(tmp_path / "m.joblib", content)
+    result = run("classify", "-m", model, "x")
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"error: {model}: not a stance model")
+
+
+def test_classify_with_a_missing_model_names_it(tmp_path):
+    result = run("classify", "-m", tmp_path / "none.joblib", "x")
+    assert result.exit_code == 1
+    assert result.stderr.strip() == f"error: {tmp_path / 'none.joblib'}: no such model file"
+
+
+def test_evaluate_prints_figures_per_label_and_actor(saved_model):
+    result = run("evaluate", STATEMENTS, "-m", saved_model)
+    assert result.exit_code == 0, result.output
+    for word in ("macro-F1", "three stance labels", "confusion", "kremlin", "de-escalate"):
+        assert word in result.stdout
+
+
+def test_evaluate_json_is_machine_readable(saved_model):
+    result = run("evaluate", STATEMENTS, "-m", saved_model, "--json")
+    report = json.loads(result.stdout)
+    assert report["rows"] == sum(report["per_label"][label]["support"] for label in report["per_label"])
+    assert set(report["per_actor"]) == {"kremlin", "state_department", "un", "ankara"}
+
+
+def test_evaluate_writes_only_the_misclassified_rows(saved_model, tmp_path):
+    data = write(
+        tmp_path / "eval.csv",
+        'text,label\nWe condemn this crime.,deny\n"We urge restraint, calm and dialogue.",de-escalate\n',
+    )
+    errors = tmp_path / "errors.csv"
+    result = run("evaluate", data, "-m", saved_model, "--errors", errors)
+    assert result.exit_code == 0
+    rows = list(csv.DictReader(errors.open()))
+    assert all(row["stance"] != row["label"] for row in rows)
+    assert "p_condemn" in rows[0]
+
+
+def test_evaluate_unknown_label_fails(saved_model, tmp_path):
+    data = write(tmp_path / "eval.csv", "text,label\nWe condemn it.,blame\n")
+    result = run("evaluate", data, "-m", saved_model)
+    assert result.exit_code == 1 and "unknown label 'blame'" in result.stderr
+
+
+def test_train_writes_a_model_that_classifies(tmp_path):
+    out = tmp_path / "m" / "model.joblib"
+    result = run("train", STATEMENTS, "--out", out, "--cv", "3", "--held-out", STATEMENTS)
+    assert result.exit_code == 0, result.output
+    assert "cross-validated macro-F1" in result.stdout and "held-out macro-F1" in result.stdout
+    assert jsonl(run("classify", "-m", out, "We deny it.").stdout)[0]["stance"]
+
+
+def test_train_with_too_many_folds_names_the_short_label(tmp_path):
+    data = write(tmp_path / "small.csv", "text,label\na b,deny\nc d,deny\ne f,other\ng h,other\n")
+    result = run("train", data, "--out", tmp_path / "m.joblib", "--cv", "3")
+    assert result.exit_code == 1
+    assert "label 'deny' has 2 row(s), fewer than the 3 cross-validation folds" in result.stderr
+    assert not (tmp_path / "m.joblib").exists()
+
+
+def test_info_shows_the_card(saved_model):
+    result = run("info", "-m", saved_model)
+    assert result.exit_code == 0
+    assert "settings" in result.stdout and "scikit-learn" in result.stdout
+
+
+def test_version():
+    result = run("--version")
+    assert result.exit_code == 0 and result.stdout.startswith("stance ")
+
+
+def test_installed_console_script_classifies_in_a_real_process(saved_model):
+    stance = shutil.which("stance") or str(__import__("pathlib").Path(sys.executable).parent / "stance")
+    done = subprocess.run([stance, "classify", "-m", str(saved_model), CONDEMNATION], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["stance"] in {"condemn", "deny", "de-escalate", "other"}
+
+
+def test_module_entry_point_reports_errors_without_a_traceback(tmp_path):
+    done = subprocess.run(
+        [sys.executable, "-m", "stance", "evaluate", str(tmp_path / "none.csv"), "-m", str(tmp_path / "m.joblib")],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    assert done.stderr.strip() == f"error: {tmp_path / 'm.joblib'}: no such model file"
