@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import metadata
@@ -137,34 +136,19 @@ class StanceModel:
         """Write the pipeline and its card, each to a temporary file renamed into place."""
         import joblib
 
+        from stance.output import temporary_beside
+
         path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with _temporary_beside(path) as temporary:
+        with temporary_beside(path) as temporary:
             joblib.dump(self.pipeline, temporary, compress=3)
             sha256 = file_sha256(temporary)
             card = {**self.card, "model_sha256": sha256}
-            with _temporary_beside(card_path(path)) as card_temporary:
+            with temporary_beside(card_path(path)) as card_temporary:
                 card_temporary.write_text(json.dumps(card, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
                 os.replace(temporary, path)
                 os.replace(card_temporary, card_path(path))
         self.card = card
         return path
-
-
-class _temporary_beside:
-    """A temporary path in the target's folder (so the rename is atomic), removed if left over."""
-
-    def __init__(self, target: Path) -> None:
-        self.target = target
-
-    def __enter__(self) -> Path:
-        handle, name = tempfile.mkstemp(dir=self.target.parent, prefix=f".{self.target.name}.", suffix=".tmp")
-        os.close(handle)
-        self.path = Path(name)
-        return self.path
-
-    def __exit__(self, *exc: object) -> None:
-        self.path.unlink(missing_ok=True)
 
 
 def read_card(path: Path) -> dict[str, Any]:

@@ -10,13 +10,39 @@ import json
 import os
 import sys
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
 from stance.errors import StanceError
 
 FORMATS = ("table", "json", "jsonl", "csv")
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def new_temporary(target: Path) -> Path:
+    """An empty file beside `target` (so a rename onto it is atomic), with a normal file's permissions."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    descriptor, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    os.close(descriptor)
+    os.chmod(name, 0o666 & ~_umask())
+    return Path(name)
+
+
+@contextmanager
+def temporary_beside(target: Path) -> Iterator[Path]:
+    """A temporary path to write `target` through; removed if the caller did not rename it."""
+    path = new_temporary(target)
+    try:
+        yield path
+    finally:
+        path.unlink(missing_ok=True)
 _BY_SUFFIX = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json"}
 
 
@@ -50,10 +76,8 @@ class RowWriter:
             self._temporary = None
             self._handle: IO[str] = sys.stdout
         else:
-            output.parent.mkdir(parents=True, exist_ok=True)
-            descriptor, name = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.", suffix=".tmp")
-            self._temporary = Path(name)
-            self._handle = os.fdopen(descriptor, "w", encoding="utf-8", newline="")
+            self._temporary = new_temporary(output)
+            self._handle = self._temporary.open("w", encoding="utf-8", newline="")
 
     def write(self, rows: Iterable[dict[str, Any]]) -> None:
         for row in rows:
@@ -88,11 +112,6 @@ class RowWriter:
 
 
 def write_text_atomically(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(name, path)
-    finally:
-        Path(name).unlink(missing_ok=True)
+    with temporary_beside(path) as temporary:
+        temporary.write_text(text, encoding="utf-8")
+        os.replace(temporary, path)
