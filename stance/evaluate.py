@@ -83,3 +83,52 @@ def misclassified(frame: pd.DataFrame, predictions: list[Prediction]) -> list[di
         for row, prediction in zip(frame.to_dict("records"), predictions, strict=True)
         if prediction.label != row["label"]
     ]
+
+
+def spans_match(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    """Two spans are the same statement when they overlap by at least half of the longer one."""
+    overlap = min(a[1], b[1]) - max(a[0], b[0])
+    return overlap > 0 and overlap >= 0.5 * max(a[1] - a[0], b[1] - b[0])
+
+
+def extraction_scores(found: Sequence[dict[str, Any]], gold: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """Precision and recall of (statement, actor) pairs, overall, per form and per actor.
+
+    Each row needs `actor`, `form`, `start`, `end` (and an `article` key when several articles are
+    pooled). A found statement matches at most one gold statement of the same actor and article.
+    """
+    matched_found: set[int] = set()
+    matched_gold: set[int] = set()
+    for g, wanted in enumerate(gold):
+        for f, candidate in enumerate(found):
+            if f in matched_found or candidate.get("article") != wanted.get("article"):
+                continue
+            if candidate["actor"] == wanted["actor"] and spans_match(
+                (candidate["start"], candidate["end"]), (wanted["start"], wanted["end"])
+            ):
+                matched_found.add(f)
+                matched_gold.add(g)
+                break
+
+    def figures(keep_found, keep_gold) -> dict[str, Any]:
+        f_rows = [i for i, row in enumerate(found) if keep_found(row)]
+        g_rows = [i for i, row in enumerate(gold) if keep_gold(row)]
+        return {
+            "found": len(f_rows),
+            "gold": len(g_rows),
+            "precision": round(sum(i in matched_found for i in f_rows) / len(f_rows), 4) if f_rows else None,
+            "recall": round(sum(i in matched_gold for i in g_rows) / len(g_rows), 4) if g_rows else None,
+        }
+
+    return {
+        **figures(lambda r: True, lambda r: True),
+        "per_form": {
+            form: figures(lambda r, v=form: r["form"] == v, lambda r, v=form: r["form"] == v)
+            for form in ("direct", "reported")
+        },
+        "per_actor": {
+            actor: figures(lambda r, v=actor: r["actor"] == v, lambda r, v=actor: r["actor"] == v) for actor in ACTORS
+        },
+        "missed": [gold[i] for i in range(len(gold)) if i not in matched_gold],
+        "spurious": [found[i] for i in range(len(found)) if i not in matched_found],
+    }

@@ -191,6 +191,10 @@ OTHER_MARKERS = [
     "Georgia",
     "Georgian",
     "Tbilisi",
+    "Turkish Cypriot",
+    "Turkish Cypriots",
+    "Greek Cypriot",
+    "Greek Cypriots",
     "Sudan",
     "Sudanese",
     "Libya",
@@ -231,6 +235,17 @@ OTHER_MARKERS = [
     "residents",
     "witness",
     "witnesses",
+    "Residents",
+    "Resident",
+    "Analysts",
+    "Analyst",
+    "Witnesses",
+    "Police",
+    "police",
+    "Prosecutors",
+    "prosecutors",
+    "local media",
+    "media",
     "professor",
     "researcher",
     "Philippine",
@@ -289,6 +304,22 @@ _ROLE_NOUNS = {
     "statement": ("ministry", "department", "kremlin", "office"),
 }
 _PERSON_PRONOUNS = {"he", "she", "him", "her"}
+_INSTITUTIONS = (
+    "ministry",
+    "department",
+    "kremlin",
+    "office",
+    "agency",
+    "mission",
+    "government",
+    "council",
+    "presidency",
+    "united nations",
+    "embassy",
+    "moscow",
+    "ankara",
+    "washington",
+)
 _ANY_PRONOUNS = {"they", "it"}
 
 
@@ -359,14 +390,15 @@ _SAY = (
     r"said|says|told|added|stressed|noted|warned|insisted|argued|claimed|stated|announced|declared|reiterated|"
     r"explained|maintained|wrote|posted|confirmed|acknowledged|replied|responded|cautioned|recalled|pointed out|"
     r"emphasised|emphasized|underlined|underscored|charged|alleged|complained|countered|retorted|asserted|"
-    r"observed|remarked|suggested|went on|continued|concluded|predicted|estimated|reported|conceded|admitted"
+    r"observed|remarked|suggested|went on|continued|concluded|predicted|estimated|reported|conceded|admitted|"
+    r"reminded|assured|informed|briefed"
 )
 _ACT = (
     r"denied|denies|condemned|condemns|urged|urges|rejected|rejects|called for|called on|calls for|calls on|"
     r"dismissed|dismisses|accused|accuses|denounced|denounces|blamed|blames|demanded|demands|appealed|appeals|"
     r"deplored|deplores|criticised|criticized|criticises|criticizes|praised|welcomed|welcomes|expressed|expresses|"
     r"offered|offers|pledged|vowed|refused|hailed|thanked|voiced|lamented|regretted|branded|described|"
-    r"ruled out|threatened|promised|asked|invited|proposed|reaffirmed|insisted on"
+    r"ruled out|threatened|promised|asked|invited|proposed|reaffirmed|insisted on|encouraged|encourages"
 )
 _VERB = rf"(?:{_SAY}|{_ACT})"
 _ADVERBIAL = (
@@ -402,6 +434,7 @@ class _Speaker:
     actor: str
     display: str
     is_person: bool
+    position: int = 0
 
 
 def _paragraphs(text: str) -> Iterator[tuple[int, int]]:
@@ -411,28 +444,26 @@ def _paragraphs(text: str) -> Iterator[tuple[int, int]]:
             yield match.start(), match.end()
 
 
-def _quotes(text: str, start: int, end: int, open_at_start: bool) -> tuple[list[tuple[int, int]], bool]:
+def _quotes(text: str, start: int, end: int, carried: bool) -> tuple[list[tuple[int, int]], bool]:
     """Quoted passages of one paragraph as (inner start, inner end); whether the last stays open.
 
-    A paragraph whose quote is never closed continues into the next paragraph, which in news style
-    opens with a fresh quotation mark.
+    Curly marks pair by their shape, straight ones by turns. A paragraph whose quote is never
+    closed continues into the next paragraph, which in news style opens with a fresh mark.
     """
     spans = []
-    opened: int | None = start if open_at_start else None
+    opened: int | None = None
     i = start
+    if carried and text[start] in '“"':
+        opened = i = start + 1
     while i < end:
         char = text[i]
-        if opened is None and char in '“"' and not _is_inch_mark(text, i):
-            opened = i + 1
-            if open_at_start and i == start:
-                pass
-        elif opened is not None and (char == "”" or (char == '"' and i != opened - 1)):
-            if char == '"' and text[opened - 1] == "”":
-                i += 1
-                continue
+        if opened is None:
+            if char == "“" or (char == '"' and not _is_inch_mark(text, i)):
+                opened = i + 1
+        elif char in '”"':
             spans.append((opened, i))
             opened = None
-        elif opened is not None and char == "“" and i > opened:
+        elif char == "“":
             # A new opening mark inside an open quote: the earlier one ran to here unclosed.
             spans.append((opened, i))
             opened = i + 1
@@ -483,9 +514,7 @@ _SPEAKER_AFTER = re.compile(
     rf"^\s*[,.!?]?[”\"’]?\s*[,—–-]?\s*(?:(?P<verb1>{_VERB})\s+(?P<speaker1>[^.;:“”\"]{{1,120}})"
     rf"|(?P<speaker2>[^.;:“”\"]{{1,100}}?)\s+(?P<verb2>{_VERB})\b)"
 )
-_SPEAKER_BEFORE = re.compile(
-    rf"(?P<speaker>[^.;“”\"]{{1,140}}?)\s+(?P<verb>{_VERB})\b{_ADVERBIAL}\s*(?:,\s*)?(?:that\s*)?[:,]?\s*$"
-)
+_SPEAKER_BEFORE = re.compile(rf"(?P<speaker>[^.;“”\"]{{1,140}}?)\s+(?P<verb>{_VERB})\b[^.;“”\"]{{0,60}}?[:,]?\s*$")
 
 
 class _Reader:
@@ -496,6 +525,34 @@ class _Reader:
         self.markers = _Markers(aliases)
         self.people: dict[str, str] = {}
         self.speakers: list[_Speaker] = []
+        self.position = 0
+        self.mentions: list[_Speaker] = []
+        self._meet_people()
+
+    def _meet_people(self) -> None:
+        """Note who the article names in full or by title, so that a bare surname later can count.
+
+        "Kremlin spokesman Dmitry Peskov" and "Dmitry Peskov" both introduce "Peskov"; so does
+        "Anton Belsky, a Kremlin spokesman" for a name the alias table does not know.
+        """
+        for word, actor in self.markers.actor_of.items():
+            parts = word.split()
+            if len(parts) > 1 and parts[-1] in _BARE_SURNAMES and word in self.text:
+                self.people.setdefault(parts[-1], actor)
+        name = r"[A-ZÀ-ÖØ-Þİ][\w'’-]+(?:\s+[A-ZÀ-ÖØ-Þİ][\w'’-]+){1,2}"
+        markers = self.markers.pattern.pattern
+        titled = re.compile(
+            rf"(?P<marker>{markers})(?:[’']s)?(?:\s+(?:{_TITLE_LOWER}|[A-Z][\w-]+)){{0,4}}?\s+(?P<name>{name})"
+            rf"|(?P<name2>{name}),\s+(?:(?:a|an|the)\s+)?[^,.;]{{0,60}}?(?P<marker2>{markers})"
+        )
+        for match in titled.finditer(self.text):
+            marker = match.group("marker") or match.group("marker2")
+            found = _person_name(match.group("name") or match.group("name2"), self.markers)
+            actor = self.markers.actor_of.get(marker)
+            if found and actor in ACTORS and len(found.split()) > 1:
+                self.people.setdefault(found, actor)
+                self.people.setdefault(found.split()[-1], actor)
+                self.mentions.append(_Speaker(match.group(0), actor, found, is_person=True, position=match.start()))
 
     # -- speakers --------------------------------------------------------------------------------
 
@@ -503,20 +560,25 @@ class _Reader:
         """The speaker a phrase names: a new one, or an earlier one by pronoun, role noun or surname."""
         phrase = re.sub(r"\s+", " ", phrase).strip(" ,—–-")
         phrase = _LEADING_ADVERBIAL.sub("", phrase)
+        phrase = re.split(r",\s+(?:and|but|while)\s+|;\s+", phrase)[-1]
         phrase = re.sub(r"^(?:and|but|while|as|who|which|where)\s+", "", phrase, flags=re.I)
         if not phrase or len(phrase.split()) > 18:
             return None
         lowered = phrase.lower()
         if lowered in _PERSON_PRONOUNS:
-            return self._latest(lambda s: s.is_person)
+            spoken = next((s for s in reversed(self.speakers) if s.is_person), None)
+            named = next((m for m in reversed(self.mentions) if m.position < self.position), None)
+            if named and (spoken is None or named.position > spoken.position):
+                return self._again(named)
+            return self._again(spoken) if spoken else None
         if lowered in _ANY_PRONOUNS:
-            return self._latest(lambda s: True)
+            return self._by_role(_INSTITUTIONS) or self._latest(lambda s: True)
         actor, _ = self.markers.first(phrase, self.people)
         name = _person_name(phrase, self.markers)
         if actor is None:
             head = _role_head(lowered)
             if head is not None:
-                earlier = self._latest(lambda s: any(k in s.phrase.lower() for k in _ROLE_NOUNS[head]))
+                earlier = self._by_role(_ROLE_NOUNS[head])
                 if earlier is not None:
                     return earlier
             if name is None and not re.search(r"[A-Z]", phrase):
@@ -527,16 +589,42 @@ class _Reader:
             surname = name.split()[-1]
             if len(name.split()) > 1:
                 self.people.setdefault(surname, actor)
-        speaker = _Speaker(phrase, actor, name or phrase, is_person=name is not None)
+        speaker = _Speaker(phrase, actor, name or phrase, is_person=name is not None, position=self.position)
         self.speakers.append(speaker)
         return speaker
 
     def _latest(self, fits) -> _Speaker | None:
         for speaker in reversed(self.speakers):
             if fits(speaker):
-                self.speakers.append(speaker)
-                return speaker
+                return self._again(speaker)
         return None
+
+    def _again(self, speaker: _Speaker) -> _Speaker:
+        """The same speaker, heard again here: the most recent is what a later "he" or role means."""
+        speaker = replace(speaker, position=self.position)
+        self.speakers.append(speaker)
+        return speaker
+
+    def _by_role(self, nouns: tuple[str, ...]) -> _Speaker | None:
+        """The nearest earlier speaker, or institution merely mentioned, that a role noun can mean.
+
+        "Turkey's Defence Ministry gave a different account. [...] the ministry said" means
+        Turkey's ministry even though it had not spoken before.
+        """
+        spoken = next((s for s in reversed(self.speakers) if any(n in s.phrase.lower() for n in nouns)), None)
+        mentioned = None
+        for match in self.markers.pattern.finditer(self.text, 0, self.position):
+            actor = self.markers.actor_of[match.group(0)]
+            after = re.match(r"(?:[’']s)?((?:\s+[\w-]+){0,4})", self.text[match.end() : match.end() + 60])
+            window = (match.group(0) + after.group(0)).lower()
+            if any(n in window for n in nouns):
+                mentioned = (match.start(), match.group(0) + after.group(0), actor)
+        if mentioned and (spoken is None or mentioned[0] > spoken.position):
+            _, phrase, actor = mentioned
+            speaker = _Speaker(phrase.strip(), actor, phrase.strip(), is_person=False, position=self.position)
+            self.speakers.append(speaker)
+            return speaker
+        return self._again(spoken) if spoken else None
 
     # -- statements ------------------------------------------------------------------------------
 
@@ -550,6 +638,7 @@ class _Reader:
             quotes = [q for q in quotes if self.text[q[0] : q[1]].strip()]
             full = [q for q in quotes if not self._is_partial(q, p_start)]
             for s_start, s_end in _sentences(self.text, p_start, p_end, quotes):
+                self.position = s_start
                 in_sentence = [q for q in full if s_start <= q[0] and q[1] <= s_end]
                 if in_sentence:
                     found.extend(self._direct(s_start, s_end, in_sentence))
@@ -606,7 +695,8 @@ class _Reader:
         sentence = text[s_start:s_end]
         # "..., the ministry said." / "..., said the ministry."
         tail = re.search(
-            rf",\s*(?:(?P<speaker1>[^,.;“”\"]{{1,80}}?)\s+(?:{_SAY})|(?:{_SAY})\s+(?P<speaker2>[^,.;“”\"]{{1,80}}?))"
+            rf",\s*(?:(?P<speaker1>(?:[^\s,.;“”\"]+\s+){{0,7}}?[^\s,.;“”\"]+)\s+(?:{_SAY})"
+            rf"|(?:{_SAY})\s+(?P<speaker2>(?:[A-Z]|(?:the|a|an|his|her|its|their)\s)(?:[^\s,.;“”\"]+\s+){{0,7}}?[^\s,.;“”\"]+))"
             rf"{_ADVERBIAL}\s*[.!]?[”\"’]?\s*$",
             sentence,
         )
@@ -637,13 +727,13 @@ class _Reader:
         verb_start = s_start + match.start("verb")
         verb_end = s_start + match.end("verb")
         if re.fullmatch(_ACT, match.group("verb")):
-            return self._clauses(verb_start, s_end, speaker)
+            return self._clauses(verb_start, s_end, speaker, after_act=True)
         rest = text[verb_end:s_end]
         skip = re.match(rf"{_ADVERBIAL}\s*(?:,\s*)?", rest)
         content = verb_end + (skip.end() if skip else 0)
-        that = _THAT.match(text, content)
+        that = _THAT.match(text, content) or re.match(r"(?:[\w’'-]+\s+){1,6}?that\s+", text[content:s_end])
         if that:
-            content = that.end()
+            content = that.end() if that.re is _THAT else content + that.end()
         elif match.group("verb") == "told":
             obj = re.match(
                 r"\s*(?:[A-Z][\w-]*|reporters|journalists|lawmakers|the \w+|a \w+ \w+)\s*(?:that\s+)?",
@@ -653,17 +743,28 @@ class _Reader:
                 content += obj.end()
         return self._clauses(content, s_end, speaker)
 
-    def _clauses(self, start: int, end: int, speaker: _Speaker) -> list[Statement]:
-        """The statement(s) in a reported span; ", adding that ..." starts a second one."""
+    def _clauses(self, start: int, end: int, speaker: _Speaker, after_act: bool = False) -> list[Statement]:
+        """The statement(s) in a reported span; "..., and that ...", ", adding that ..." or "... and
+        denied ..." after a "said" start a second one. An act's own coordination ("condemned ... and
+        demanded ...") stays one statement."""
         text = self.text
         cut = re.search(
-            r",?\s+(?:and|but)?\s*(?:adding|added|stressing|noting|warning|saying) that\s+", text[start:end]
+            rf",?\s+(?:(?:and|but)\s+(?:also\s+)?(?:(?P<act>{_ACT})\b|(?:{_SAY})\b{_ADVERBIAL}\s*(?:that\s+)?)"
+            r"|and that\s+|(?:adding|stressing|noting|warning|saying) that\s+)",
+            text[start:end],
         )
-        parts = [(start, start + cut.start()), (start + cut.end(), end)] if cut else [(start, end)]
+        if cut and after_act and cut.group("act"):
+            parts = [(start, end)]
+        elif cut and cut.group("act"):
+            parts = [(start, start + cut.start()), (start + cut.start("act"), end)]
+        elif cut:
+            parts = [(start, start + cut.start()), (start + cut.end(), end)]
+        else:
+            parts = [(start, end)]
         statements = []
         for part_start, part_end in parts:
             a, b = _trim(text, part_start, part_end)
-            if len(text[a:b].split()) >= 2:
+            if len(text[a:b].split()) >= 3:
                 statements.append(Statement(text[a:b], speaker.actor, speaker.display, "reported", a, b))
         return statements
 
@@ -671,7 +772,7 @@ class _Reader:
 def _role_head(lowered: str) -> str | None:
     """The role noun of a definite phrase like "the spokesman" or "the ministry", if any."""
     words = re.findall(r"[a-z-]+", lowered)
-    if not words or words[0] not in ("the", "a", "an", "its", "his", "her", "their"):
+    if not words or len(words) > 4 or words[0] not in ("the", "its", "his", "her", "their"):
         return None
     for word in reversed(words):
         if word in _ROLE_NOUNS:
@@ -679,6 +780,11 @@ def _role_head(lowered: str) -> str | None:
     return None
 
 
+_TITLE_LOWER = (
+    r"spokes(?:man|woman|person)|minister|ministry|envoy|ambassador|official|director|secretary|representative|"
+    r"coordinator|adviser|advisor|diplomat|chief|head|deputy|foreign|defence|defense|communications|special|"
+    r"permanent|senior|presidential|president|for|to|of|the|at|general|policy|affairs|cyber|humanitarian|political"
+)
 _TITLE_WORDS = {
     "President",
     "Prime",

@@ -56,6 +56,18 @@ def test_lengths_are_3_to_100_words(measured):
     assert measured["lengths"]["min"] >= 3 and measured["lengths"]["max"] <= 100
 
 
+def test_size_and_cells(measured):
+    assert measured["rows"]["total"] >= 4000
+    assert min(measured["cells"].values()) >= 150
+    assert min(measured["test_cells"].values()) >= 20
+
+
+def test_crises(measured):
+    assert measured["crises"]["total"] >= 40
+    assert measured["largest_crisis_share"] <= 0.05
+    assert 0.15 <= measured["test_share"] <= 0.25
+
+
 def test_no_four_gram_is_in_more_than_3_percent_of_statements(measured):
     assert measured["top_4grams"][0][1] <= 0.03
 
@@ -77,3 +89,20 @@ def test_hard_shapes_reach_every_actor(measured):
     for actor, counts in measured["shapes_per_actor"].items():
         assert min(counts.values()) >= 10, (actor, counts)
     assert measured["cells_lacking"] == {"rhetoric": [], "fragment": []}
+
+
+def test_the_second_pass_is_recorded_and_applied(splits):
+    import pandas as pd
+    from sklearn.metrics import cohen_kappa_score
+
+    second = pd.read_csv(TRAIN.parent / "second_pass.csv", dtype=str, keep_default_na=False)
+    assert len(second) == 300 and second["id"].is_unique
+    assert cohen_kappa_score(second["first_label"], second["second_label"]) >= 0.8
+    corpus = pd.concat(splits).set_index("id")
+    for row in second.itertuples():
+        if row.resolution == "dropped":
+            assert row.id not in corpus.index
+        elif row.resolution.startswith("relabelled "):
+            assert corpus.loc[row.id, "label"] == row.resolution.removeprefix("relabelled ")
+        else:
+            assert row.resolution == "agreed" and corpus.loc[row.id, "label"] == row.first_label == row.second_label

@@ -158,3 +158,17 @@ def test_compare_records_every_candidate_in_the_card(statements):
     model = train(statements, cv=3, compare=True)
     assert set(model.card["candidates"]) == set(CANDIDATES)
     assert all(0 <= c["macro_f1_mean"] <= 1 for c in model.card["candidates"].values())
+
+
+def test_the_word_cached_char_features_equal_scikit_learns(statements):
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from stance.features import WordCachedCharTfidf
+
+    texts = statements["text"].tolist()
+    settings = {"analyzer": "char_wb", "ngram_range": (2, 5), "sublinear_tf": True, "min_df": 2}
+    plain = TfidfVectorizer(**settings).fit(texts[:60])
+    cached = WordCachedCharTfidf(**settings).fit(texts[:60])
+    unseen = [*texts[60:], "Ünïcode  words, repeated repeated; and   spaces\ttoo", ""]
+    for _ in range(2):  # the second pass reads every word from the cache
+        assert abs(plain.transform(unseen) - cached.transform(unseen)).max() < 1e-12

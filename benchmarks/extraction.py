@@ -1,0 +1,81 @@
+"""Precision and recall of `stance extract` on the annotated fixture articles, per form and per actor.
+
+    .venv/bin/python benchmarks/extraction.py [--misses]
+
+A found statement matches a gold one when their actors agree and their spans overlap by at least
+half of the longer span (DECISIONS.md). `--misses` lists what was missed and what was spurious.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+from pathlib import Path
+
+from stance.evaluate import extraction_scores
+from stance.extract import extract_statements, read_aliases
+
+ARTICLES = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "articles"
+
+
+def gold_rows(article: Path) -> list[dict]:
+    """The truth file's statements with their offsets: each is found in order, after the previous one."""
+    text = article.read_text(encoding="utf-8")
+    rows, cursor = [], 0
+    with article.with_suffix(".truth.csv").open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            start = text.find(row["statement"], cursor)
+            if start < 0:
+                start = text.find(row["statement"])
+            if start < 0:
+                raise ValueError(f"{article.name}: truth statement not in the article: {row['statement']!r}")
+            cursor = start + 1
+            rows.append({**row, "article": article.name, "start": start, "end": start + len(row["statement"])})
+    return rows
+
+
+def score_fixtures(folder: Path = ARTICLES) -> dict:
+    aliases = read_aliases(folder / "aliases.csv")
+    found, gold = [], []
+    for article in sorted(folder.glob("*.txt")):
+        text = article.read_text(encoding="utf-8")
+        found += [
+            {
+                "article": article.name,
+                "actor": s.actor,
+                "form": s.form,
+                "start": s.start,
+                "end": s.end,
+                "statement": s.text,
+                "speaker": s.speaker,
+            }
+            for s in extract_statements(text, aliases)
+        ]
+        gold += gold_rows(article)
+    return extraction_scores(found, gold)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--misses", action="store_true", help="List missed and spurious statements.")
+    args = parser.parse_args()
+    scores = score_fixtures()
+    print(f"{'':18s} {'found':>6s} {'gold':>6s} {'precision':>10s} {'recall':>8s}")
+
+    def line(name: str, s: dict) -> None:
+        p = "-" if s["precision"] is None else f"{s['precision']:.3f}"
+        r = "-" if s["recall"] is None else f"{s['recall']:.3f}"
+        print(f"{name:18s} {s['found']:6d} {s['gold']:6d} {p:>10s} {r:>8s}")
+
+    line("all", scores)
+    for name, s in {**scores["per_form"], **scores["per_actor"]}.items():
+        line(name, s)
+    if args.misses:
+        for kind in ("missed", "spurious"):
+            print(f"\n{kind}:")
+            for row in scores[kind]:
+                print(f"  {row['article']:28s} {row['actor']:17s} {row['form']:8s} {row['statement'][:90]}")
+
+
+if __name__ == "__main__":
+    main()
