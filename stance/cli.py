@@ -10,7 +10,8 @@ import functools
 import json
 import sys
 import warnings
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -121,41 +122,31 @@ def classify(
     if quotes and input is not None:
         raise StanceError("give statements or --input, not both")
     loaded = load_model(model)
-    if from_stdin:
-        rows = classify_source(loaded, None, min_confidence=min_confidence)
-    elif input is not None:
-        rows = classify_source(loaded, input, text_column, min_confidence, on_chunk=_progress(input))
-    else:
-        rows = classify_texts(loaded, quotes, min_confidence)
-    if explain:
-        rows = with_evidence(loaded, rows, "text" if from_stdin or input is None else text_column)
-    _emit(rows, chosen, output)
+    with _progress(None if from_stdin else input) as advance:
+        if from_stdin:
+            rows = classify_source(loaded, None, min_confidence=min_confidence)
+        elif input is not None:
+            rows = classify_source(loaded, input, text_column, min_confidence, on_chunk=advance)
+        else:
+            rows = classify_texts(loaded, quotes, min_confidence)
+        if explain:
+            rows = with_evidence(loaded, rows, "text" if from_stdin or input is None else text_column)
+        _emit(rows, chosen, output)
 
 
-def _progress(path: Path) -> Callable[[int], None] | None:
-    """A row counter on stderr for files, shown only to a person at a terminal."""
-    if not sys.stderr.isatty():
-        return None
+@contextmanager
+def _progress(path: Path | None) -> Iterator[Callable[[int], None] | None]:
+    """A row counter on stderr while a file is classified, shown only to a person at a terminal."""
+    if path is None or not sys.stderr.isatty():
+        yield None
+        return
     from rich.console import Console
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-    progress = Progress(
-        SpinnerColumn(),
-        TextColumn("{task.description}: {task.completed:,} rows"),
-        TimeElapsedColumn(),
-        console=Console(stderr=True),
-        transient=True,
-    )
-    task = progress.add_task(str(path), total=None)
-    progress.start()
-
-    def advance(rows: int) -> None:
-        progress.advance(task, rows)
-
-    import atexit
-
-    atexit.register(progress.stop)
-    return advance
+    columns = (SpinnerColumn(), TextColumn("{task.description}: {task.completed:,} rows"), TimeElapsedColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
+        task = progress.add_task(str(path), total=None)
+        yield lambda rows: progress.advance(task, rows)
 
 
 def _emit(rows: Iterable[dict[str, Any]], format: str, output: Path | None) -> None:

@@ -438,8 +438,10 @@ class _Speaker:
 
 
 def _paragraphs(text: str) -> Iterator[tuple[int, int]]:
-    """Spans of paragraphs: blocks separated by blank lines (a single line break also ends one)."""
-    for match in re.finditer(r"[^\n]+(?:\n(?!\s*\n)[^\n]+)*", text):
+    """Spans of paragraphs: blocks separated by blank lines, or single lines in a text that has none
+    (copied web pages often put one paragraph on each line)."""
+    pattern = r"[^\n]+(?:\n(?!\s*\n)[^\n]+)*" if re.search(r"\n\s*\n", text) else r"[^\n]+"
+    for match in re.finditer(pattern, text):
         if match.group(0).strip():
             yield match.start(), match.end()
 

@@ -18,7 +18,12 @@ CACHE_WORDS = 200_000
 
 
 class WordCachedCharTfidf(TfidfVectorizer):
-    """`TfidfVectorizer(analyzer="char_wb")` whose transform caches each word's n-gram columns."""
+    """`TfidfVectorizer(analyzer="char_wb")` whose transform works word by word.
+
+    A batch's counts are (documents x words) @ (words x n-grams): the first matrix needs one
+    dictionary lookup per token, the second one cached row per distinct word, and the product
+    runs in compiled code.
+    """
 
     def _count_vocab(self, raw_documents, fixed_vocab):
         if not fixed_vocab or self.analyzer != "char_wb":
@@ -26,26 +31,32 @@ class WordCachedCharTfidf(TfidfVectorizer):
         vocabulary = self.vocabulary_
         preprocess = self.build_preprocessor()
         cache: dict[str, list[int]] = self.__dict__.setdefault("_columns_of_word", {})
-        columns: list[int] = []
-        indptr = [0]
+        if len(cache) >= CACHE_WORDS:
+            cache.clear()
+        words: dict[str, int] = {}
+        tokens: list[int] = []
+        doc_ends = [0]
         for document in raw_documents:
-            text = self._white_spaces.sub(" ", preprocess(self.decode(document)))
-            for word in text.split():
-                found = cache.get(word)
-                if found is None:
-                    if len(cache) >= CACHE_WORDS:
-                        cache.clear()
-                    found = cache[word] = [
-                        vocabulary[gram] for gram in self._char_wb_ngrams(word) if gram in vocabulary
-                    ]
-                columns.extend(found)
-            indptr.append(len(columns))
-        counts = sp.csr_matrix(
-            (np.ones(len(columns), dtype=self.dtype), np.asarray(columns, dtype=np.int64), np.asarray(indptr)),
-            shape=(len(indptr) - 1, len(vocabulary)),
-            dtype=self.dtype,
+            for word in self._white_spaces.sub(" ", preprocess(self.decode(document))).split():
+                tokens.append(words.setdefault(word, len(words)))
+            doc_ends.append(len(tokens))
+        columns: list[int] = []
+        word_ends = [0]
+        for word in words:
+            found = cache.get(word)
+            if found is None:
+                found = cache[word] = [vocabulary[g] for g in self._char_wb_ngrams(word) if g in vocabulary]
+            columns.extend(found)
+            word_ends.append(len(columns))
+        documents_by_words = sp.csr_matrix(
+            (np.ones(len(tokens), dtype=self.dtype), np.asarray(tokens, dtype=np.int64), np.asarray(doc_ends)),
+            shape=(len(doc_ends) - 1, len(words)),
         )
-        counts.sum_duplicates()
+        words_by_ngrams = sp.csr_matrix(
+            (np.ones(len(columns), dtype=self.dtype), np.asarray(columns, dtype=np.int64), np.asarray(word_ends)),
+            shape=(len(words), len(vocabulary)),
+        )
+        counts = (documents_by_words @ words_by_ngrams).tocsr()
         counts.sort_indices()
         return vocabulary, counts
 

@@ -8,7 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from stance.cli import app
-from tests.conftest import STATEMENTS, write
+from tests.conftest import REPO, STATEMENTS, write
 
 runner = CliRunner()
 CONDEMNATION = "The United States condemns in the strongest terms this despicable attack."
@@ -224,3 +224,49 @@ def test_module_entry_point_reports_errors_without_a_traceback(tmp_path):
     assert done.returncode == 1
     assert "Traceback" not in done.stderr
     assert done.stderr.strip() == f"error: {tmp_path / 'm.joblib'}: no such model file"
+
+
+ARTICLE = REPO / "tests" / "fixtures" / "articles" / "drone-border.txt"
+ALIASES = REPO / "tests" / "fixtures" / "articles" / "aliases.csv"
+
+
+def test_extract_lists_statements_with_offsets_and_stances(saved_model):
+    result = run("extract", ARTICLE, "--aliases", ALIASES, "-m", saved_model)
+    assert result.exit_code == 0, result.output
+    rows = jsonl(result.stdout)
+    text = ARTICLE.read_text()
+    assert rows and {row["actor"] for row in rows} <= {"kremlin", "state_department", "un", "ankara"}
+    assert all(text[row["start"] : row["end"]] == row["statement"] for row in rows)
+    assert list(rows[0])[:7] == ["article", "actor", "speaker", "form", "statement", "start", "end"]
+    assert rows[0]["stance"] in {"condemn", "deny", "de-escalate", "other"}
+
+
+def test_extract_reads_stdin_and_lists_other_speakers_when_asked(saved_model):
+    article = "Residents said the shelling had stopped. The Kremlin said its troops had not fired a shot."
+    plain = jsonl(run("extract", "-", "-m", saved_model, input=article).stdout)
+    everyone = jsonl(run("extract", "-", "--all-speakers", "-m", saved_model, input=article).stdout)
+    assert [row["actor"] for row in plain] == ["kremlin"]
+    assert [row["actor"] for row in everyone] == ["other", "kremlin"]
+    assert everyone[0]["article"] == "<stdin>"
+
+
+def test_extract_with_a_missing_alias_file_fails_cleanly(saved_model, tmp_path):
+    result = run("extract", ARTICLE, "--aliases", tmp_path / "none.csv", "-m", saved_model)
+    assert result.exit_code == 1
+    assert result.stderr.strip() == f"error: {tmp_path / 'none.csv'}: no such file"
+
+
+@pytest.mark.parametrize("damage", ["tamper", "version"])
+def test_classify_refuses_a_damaged_or_foreign_model_in_one_line(saved_model, damage):
+    if damage == "tamper":
+        with saved_model.open("ab") as handle:
+            handle.write(b"x")
+    else:
+        card_file = saved_model.with_suffix(".json")
+        card = json.loads(card_file.read_text())
+        card["versions"]["scikit-learn"] = "1.2.0"
+        card_file.write_text(json.dumps(card))
+    result = run("classify", "-m", saved_model, "We deny it.")
+    assert result.exit_code == 1
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert ("SHA-256 differs" if damage == "tamper" else "saved with scikit-learn 1.2.0") in result.stderr

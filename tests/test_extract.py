@@ -105,3 +105,12 @@ def test_an_alias_file_with_an_unknown_actor_names_the_line(tmp_path):
     path = write(tmp_path / "a.csv", "alias,actor\nIvo Marek,un\nJan Novak,nato\n")
     with pytest.raises(StanceError, match="line 3, column 'actor': unknown actor 'nato'"):
         read_aliases(path)
+
+
+def test_one_paragraph_a_line_reads_like_blank_line_paragraphs():
+    article = (ARTICLES / "drone-border.txt").read_text()
+    single = article.replace("\n\n", "\n")
+    aliases = read_aliases(ARTICLES / "aliases.csv")
+    assert [(s.actor, s.text) for s in extract_statements(single, aliases)] == [
+        (s.actor, s.text) for s in extract_statements(article, aliases)
+    ]
