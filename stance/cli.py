@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import sys
 import warnings
 from collections.abc import Callable, Iterable, Iterator
@@ -59,8 +60,9 @@ def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
                 _say(f"error: {error}")
                 raise typer.Exit(1) from None
             except BrokenPipeError:
-                # `stance classify ... | head` closed early: not an error worth a traceback.
-                sys.stderr.close()
+                # `stance classify ... | head` closed early: not an error. Point stdout at /dev/null
+                # so that Python's final flush does not fail too (the recipe of Python's signal docs).
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
                 raise typer.Exit(0) from None
 
     return wrapper
@@ -364,7 +366,10 @@ def info(model: ModelOption = None) -> None:
     card = load_model(model).card
     print(f"model      {card.get('model', '?')}, created {card.get('created', '?')}")
     settings = card.get("settings", {})
-    print(f"settings   {settings.get('name')}: " + ", ".join(f"{k}={v}" for k, v in settings.items() if k != "name"))
+    shown = ", ".join(f"{k}={v}" for k, v in settings.items() if k not in ("name", "chosen_because"))
+    print(f"settings   {settings.get('name')}: {shown}")
+    if "chosen_because" in settings:
+        print(f"           chosen: {settings['chosen_because']}")
     trained = card.get("training_data", {})
     print(
         f"trained on {trained.get('rows')} statements, {trained.get('crises')} crises, "

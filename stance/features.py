@@ -17,7 +17,19 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 CACHE_WORDS = 200_000
 
 
-class WordCachedCharTfidf(TfidfVectorizer):
+class StableTfidf(TfidfVectorizer):
+    """`TfidfVectorizer` that pickles to the same bytes for the same fit.
+
+    scikit-learn remembers `id(stop_words)`, a memory address that differs from run to run, so
+    two identical models would hash differently; the model card promises the same hash.
+    """
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = super().__getstate__()
+        return {key: value for key, value in state.items() if key not in ("_stop_words_id", "_columns_of_word")}
+
+
+class WordCachedCharTfidf(StableTfidf):
     """`TfidfVectorizer(analyzer="char_wb")` whose transform works word by word.
 
     A batch's counts are (documents x words) @ (words x n-grams): the first matrix needs one
@@ -59,8 +71,3 @@ class WordCachedCharTfidf(TfidfVectorizer):
         counts = (documents_by_words @ words_by_ngrams).tocsr()
         counts.sort_indices()
         return vocabulary, counts
-
-    def __getstate__(self) -> dict[str, Any]:
-        state = super().__getstate__()
-        state.pop("_columns_of_word", None)  # a cache, not part of the model
-        return state

@@ -34,25 +34,24 @@ CANDIDATES: dict[str, dict[str, Any]] = {
 DEFAULT_SETTINGS = "word-char"
 WHY_DEFAULT = (
     "highest macro-F1 on the real dev set among the candidates, with grouped cross-validation within one "
-    "standard deviation of the best (benchmarks/candidates.py); word n-grams alone are 2-3x faster but "
-    "about 0.02 lower on real statements"
+    "standard deviation of the best (benchmarks/candidates.py); word n-grams alone are faster but score "
+    "lower on real statements (benchmarks/RESULTS.md)"
 )
 
 
 def build_pipeline(settings: str = DEFAULT_SETTINGS, seed: int = 0) -> Pipeline:
     """An unfitted scikit-learn pipeline: TF-IDF features into a logistic regression."""
     import numpy as np
-    from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import FeatureUnion, Pipeline
 
-    from stance.features import WordCachedCharTfidf
+    from stance.features import StableTfidf, WordCachedCharTfidf
 
     if settings not in CANDIDATES:
         raise StanceError(f"unknown settings {settings!r} (expected one of: {', '.join(CANDIDATES)})")
     params = CANDIDATES[settings]
     vectorizers = [
-        ("word", TfidfVectorizer(ngram_range=params["word_ngrams"], sublinear_tf=True, min_df=2, dtype=np.float32)),
+        ("word", StableTfidf(ngram_range=params["word_ngrams"], sublinear_tf=True, min_df=2, dtype=np.float32)),
     ]
     if params["char_ngrams"]:
         vectorizers.append(

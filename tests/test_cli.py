@@ -270,3 +270,16 @@ def test_classify_refuses_a_damaged_or_foreign_model_in_one_line(saved_model, da
     assert result.exit_code == 1
     assert len(result.stderr.strip().splitlines()) == 1
     assert ("SHA-256 differs" if damage == "tamper" else "saved with scikit-learn 1.2.0") in result.stderr
+
+
+def test_a_closed_pipe_ends_classify_quietly(saved_model, tmp_path):
+    lines = write(tmp_path / "many.txt", "We deny it.\n" * 30_000)
+    done = subprocess.run(
+        f"{sys.executable} -m stance classify -m {saved_model} -i {lines} | head -n 1",
+        shell=True,
+        capture_output=True,
+        text=True,
+        executable="/bin/bash",
+    )
+    assert json.loads(done.stdout)["text"] == "We deny it."
+    assert "Traceback" not in done.stderr and "Error" not in done.stderr

@@ -172,3 +172,21 @@ def test_the_word_cached_char_features_equal_scikit_learns(statements):
     unseen = [*texts[60:], "Ünïcode  words, repeated repeated; and   spaces\ttoo", ""]
     for _ in range(2):  # the second pass reads every word from the cache
         assert abs(plain.transform(unseen) - cached.transform(unseen)).max() < 1e-12
+
+
+def test_two_runs_on_the_same_data_save_byte_identical_models(tmp_path):
+    import subprocess
+    import sys
+
+    from tests.conftest import STATEMENTS
+
+    hashes = []
+    for run in ("a", "b"):
+        out = tmp_path / run / "model.joblib"
+        subprocess.run(
+            [sys.executable, "-m", "stance", "train", str(STATEMENTS), "--cv", "0", "--out", str(out)],
+            check=True,
+            capture_output=True,
+        )
+        hashes.append(json.loads(out.with_suffix(".json").read_text())["model_sha256"])
+    assert hashes[0] == hashes[1]
