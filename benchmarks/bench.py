@@ -452,7 +452,42 @@ def markdown(results: dict) -> str:
             f"- `stance classify --input big.csv --output labelled.csv` on {big['rows']:,} rows: "
             f"{big['wall_seconds']:.0f} s ({big['rows_per_second']:,} rows/s), peak memory {big['peak_rss_mb']:.0f} MB."
         )
+    lines += ["", "## Targets", ""] + [f"- {line}" for line in targets(results)]
     return "\n".join(lines) + "\n"
+
+
+def targets(results: dict) -> list[str]:
+    """The benchmarks issue's targets, each checked against this run's figures."""
+    by_name = {s["system"]: s for s in results["systems"]}
+    ours = by_name.get("stance")
+    if ours is None:
+        return []
+
+    def verdict(ok: bool) -> str:
+        return "met" if ok else "NOT met"
+
+    checks = []
+    for peer in ("fastText", "spaCy bow"):
+        if peer in by_name:
+            a, b = ours["held_out"]["macro_f1"], by_name[peer]["held_out"]["macro_f1"]
+            checks.append(f"held-out macro-F1 at least {peer}'s: {a:.4f} against {b:.4f}: {verdict(a >= b)}")
+    if "fastText" in by_name:
+        fast = by_name["fastText"]["throughput_per_second"]
+        share = ours["throughput_per_second"] / fast
+        checks.append(f"throughput at least 50% of fastText's: {share:.0%}: {verdict(share >= 0.5)}")
+        if "stance (word n-grams only)" in by_name:
+            word = by_name["stance (word n-grams only)"]["throughput_per_second"] / fast
+            checks.append(f"(the word n-grams candidate reaches {word:.0%} of fastText's throughput)")
+    if "cli" in results:
+        ratio = results["cli"]["ratio"]
+        checks.append(f"one-quote classify at most 1.3 x the bare import: {ratio:.2f} x: {verdict(ratio <= 1.3)}")
+    if "big_csv" in results:
+        big = results["big_csv"]
+        checks.append(
+            f"{big['rows']:,}-row CSV under 1 GB of peak memory: {big['peak_rss_mb']:.0f} MB: "
+            f"{verdict(big['peak_rss_mb'] < 1024)}"
+        )
+    return checks
 
 
 def main() -> None:
