@@ -55,6 +55,12 @@ def score_fixtures(folder: Path = ARTICLES) -> dict:
     return extraction_scores(found, gold)
 
 
+def same_speaker(found: str, gold: str) -> bool:
+    """Loosely: the same name or institution, whatever the article's wording around it."""
+    found, gold = found.lower().replace("’", "'"), gold.lower().replace("’", "'")
+    return found == gold or found in gold or gold in found or found.split()[-1] == gold.split()[-1]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--misses", action="store_true", help="List missed and spurious statements.")
@@ -70,6 +76,8 @@ def main() -> None:
     line("all", scores)
     for name, s in {**scores["per_form"], **scores["per_actor"]}.items():
         line(name, s)
+    same = sum(same_speaker(found["speaker"], gold["speaker"]) for found, gold in scores["matched"])
+    print(f"speaker named as annotated: {same} of {len(scores['matched'])} matched statements")
     if args.misses:
         for kind in ("missed", "spurious"):
             print(f"\n{kind}:")

@@ -134,6 +134,8 @@ def classify(
         if explain:
             rows = with_evidence(loaded, rows, "text" if from_stdin or input is None else text_column)
         _emit(rows, chosen, output)
+    if output is not None:
+        _say(f"wrote {output}")
 
 
 @contextmanager
@@ -159,8 +161,6 @@ def _emit(rows: Iterable[dict[str, Any]], format: str, output: Path | None) -> N
         return
     with RowWriter(format, output) as writer:
         writer.write(rows)
-    if output is not None:
-        _say(f"wrote {output}")
 
 
 def _print_table(rows: list[dict[str, Any]]) -> None:
@@ -226,6 +226,8 @@ def extract(
     articles = [read_article(None if str(path) == "-" else path) for path in files]
     rows = extract_rows(load_model(model), articles, user_aliases, all_speakers, min_confidence)
     _emit(rows, chosen, output)
+    if output is not None:
+        _say(f"wrote {output}")
 
 
 @app.command()

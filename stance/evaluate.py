@@ -99,6 +99,7 @@ def extraction_scores(found: Sequence[dict[str, Any]], gold: Sequence[dict[str, 
     """
     matched_found: set[int] = set()
     matched_gold: set[int] = set()
+    pairs: list[tuple[int, int]] = []
     for g, wanted in enumerate(gold):
         for f, candidate in enumerate(found):
             if f in matched_found or candidate.get("article") != wanted.get("article"):
@@ -108,6 +109,7 @@ def extraction_scores(found: Sequence[dict[str, Any]], gold: Sequence[dict[str, 
             ):
                 matched_found.add(f)
                 matched_gold.add(g)
+                pairs.append((f, g))
                 break
 
     def figures(keep_found, keep_gold) -> dict[str, Any]:
@@ -129,6 +131,7 @@ def extraction_scores(found: Sequence[dict[str, Any]], gold: Sequence[dict[str, 
         "per_actor": {
             actor: figures(lambda r, v=actor: r["actor"] == v, lambda r, v=actor: r["actor"] == v) for actor in ACTORS
         },
+        "matched": [(found[f], gold[g]) for f, g in pairs],
         "missed": [gold[i] for i in range(len(gold)) if i not in matched_gold],
         "spurious": [found[i] for i in range(len(found)) if i not in matched_found],
     }

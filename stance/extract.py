@@ -529,6 +529,7 @@ class _Reader:
         self.speakers: list[_Speaker] = []
         self.position = 0
         self.mentions: list[_Speaker] = []
+        self.full_names: dict[str, str] = {}
         self._meet_people()
 
     def _meet_people(self) -> None:
@@ -541,7 +542,8 @@ class _Reader:
             parts = word.split()
             if len(parts) > 1 and parts[-1] in _BARE_SURNAMES and word in self.text:
                 self.people.setdefault(parts[-1], actor)
-        name = r"[A-ZÀ-ÖØ-Þİ][\w'’-]+(?:\s+[A-ZÀ-ÖØ-Þİ][\w'’-]+){1,2}"
+                self.full_names.setdefault(parts[-1], word)
+        name = r"[A-ZÀ-ÖØ-Þİ][\w'’-]+(?:\s+[A-ZÀ-ÖØ-Þİ][\w'’-]+){1,3}"
         markers = self.markers.pattern.pattern
         titled = re.compile(
             rf"(?P<marker>{markers})(?:[’']s)?(?:\s+(?:{_TITLE_LOWER}|[A-Z][\w-]+)){{0,4}}?\s+(?P<name>{name})"
@@ -554,6 +556,7 @@ class _Reader:
             if found and actor in ACTORS and len(found.split()) > 1:
                 self.people.setdefault(found, actor)
                 self.people.setdefault(found.split()[-1], actor)
+                self.full_names.setdefault(found.split()[-1], found)
                 self.mentions.append(_Speaker(match.group(0), actor, found, is_person=True, position=match.start()))
 
     # -- speakers --------------------------------------------------------------------------------
@@ -576,7 +579,7 @@ class _Reader:
         if lowered in _ANY_PRONOUNS:
             return self._by_role(_INSTITUTIONS) or self._latest(lambda s: True)
         actor, _ = self.markers.first(phrase, self.people)
-        name = _person_name(phrase, self.markers)
+        name = _person_name(phrase, self.markers) or (phrase if phrase in self.people else None)
         if actor is None:
             head = _role_head(lowered)
             if head is not None:
@@ -591,6 +594,8 @@ class _Reader:
             surname = name.split()[-1]
             if len(name.split()) > 1:
                 self.people.setdefault(surname, actor)
+                self.full_names.setdefault(surname, name)
+            name = self.full_names.get(name, name)
         speaker = _Speaker(phrase, actor, name or phrase, is_person=name is not None, position=self.position)
         self.speakers.append(speaker)
         return speaker
@@ -618,9 +623,11 @@ class _Reader:
         for match in self.markers.pattern.finditer(self.text, 0, self.position):
             actor = self.markers.actor_of[match.group(0)]
             after = re.match(r"(?:[’']s)?((?:\s+[\w-]+){0,4})", self.text[match.end() : match.end() + 60])
-            window = (match.group(0) + after.group(0)).lower()
-            if any(n in window for n in nouns):
-                mentioned = (match.start(), match.group(0) + after.group(0), actor)
+            window = match.group(0) + after.group(0)
+            ends = [window.lower().find(n) + len(n) for n in nouns if n in window.lower()]
+            if ends:
+                cut = re.match(r"[\w-]*", window[max(ends) :]).end()
+                mentioned = (match.start(), window[: max(ends) + cut], actor)
         if mentioned and (spoken is None or mentioned[0] > spoken.position):
             _, phrase, actor = mentioned
             speaker = _Speaker(phrase.strip(), actor, phrase.strip(), is_person=False, position=self.position)
@@ -826,6 +833,16 @@ _TITLE_WORDS = {
     "A",
     "An",
     "Mr",
+    "Rear",
+    "Admiral",
+    "Colonel",
+    "Major",
+    "Captain",
+    "Lieutenant",
+    "Sergeant",
+    "Brigadier",
+    "Commander",
+    "Marshal",
     "Mrs",
     "Ms",
     "Dr",
