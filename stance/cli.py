@@ -34,6 +34,8 @@ REAL_DEV_ENV = "STANCE_REAL_DEV"
 ModelOption = Annotated[
     Path | None, typer.Option("--model", "-m", help="Model file (default: $STANCE_MODEL, else the shipped model).")
 ]
+FormatOption = Annotated[str | None, typer.Option("--format", "-f", help="table, json, jsonl or csv.")]
+MinConfidenceOption = Annotated[float | None, typer.Option(help="Below this confidence the stance is 'uncertain'.")]
 RealDevOption = Annotated[
     Path | None,
     typer.Option(
@@ -100,13 +102,11 @@ def classify(
         Path | None, typer.Option("--input", "-i", help="CSV or JSONL with a text column, or plain text, one a line.")
     ] = None,
     text_column: Annotated[str, typer.Option(help="The column holding the statements.")] = "text",
-    format: Annotated[str | None, typer.Option("--format", "-f", help="table, json, jsonl or csv.")] = None,
+    format: FormatOption = None,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write here; the input columns are kept.")
     ] = None,
-    min_confidence: Annotated[
-        float | None, typer.Option(help="Below this confidence the stance is 'uncertain'.")
-    ] = None,
+    min_confidence: MinConfidenceOption = None,
     explain: Annotated[bool, typer.Option(help="Add the n-grams that pushed each statement to its label.")] = False,
     model: ModelOption = None,
 ) -> None:
@@ -204,11 +204,9 @@ def extract(
     all_speakers: Annotated[
         bool, typer.Option(help="Also list statements by speakers outside the four actors.")
     ] = False,
-    format: Annotated[str | None, typer.Option("--format", "-f", help="table, json, jsonl or csv.")] = None,
+    format: FormatOption = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")] = None,
-    min_confidence: Annotated[
-        float | None, typer.Option(help="Below this confidence the stance is 'uncertain'.")
-    ] = None,
+    min_confidence: MinConfidenceOption = None,
     model: ModelOption = None,
 ) -> None:
     """Find the statements by the four actors in news articles, and label each."""
