@@ -335,8 +335,8 @@ def evaluate(
     else:
         for name, scored in reports.items():
             _print_report(name, scored)
-        if real_dev is None:
-            print(f"\nreal dev set not given (--real-dev or ${REAL_DEV_ENV}): no real-speech figure")
+        if real_dev is None and data == DEFAULT_TEST:
+            print(f"real dev set not given (--real-dev or ${REAL_DEV_ENV}): no real-speech figure")
     if errors is not None:
         _say(f"wrote {errors}")
 

@@ -31,11 +31,11 @@ CANDIDATES: dict[str, dict[str, Any]] = {
     "word-char-strong-reg": {"word_ngrams": (1, 2), "char_ngrams": (2, 5), "C": 2.0, "class_weight": "balanced"},
     "word-1-3-char": {"word_ngrams": (1, 3), "char_ngrams": (2, 5), "C": 10.0, "class_weight": "balanced"},
 }
-DEFAULT_SETTINGS = "word-char"
+DEFAULT_SETTINGS = "word-char-strong-reg"
 WHY_DEFAULT = (
-    "highest macro-F1 on the real dev set among the candidates, with grouped cross-validation within one "
-    "standard deviation of the best (benchmarks/candidates.py); word n-grams alone are faster but score "
-    "lower on real statements (benchmarks/RESULTS.md)"
+    "highest macro-F1 on the real dev set among the candidates (over four and over three labels), with "
+    "grouped cross-validation within about one standard deviation of the best (benchmarks/candidates.py); "
+    "word n-grams alone are faster but score lower on real statements (benchmarks/RESULTS.md)"
 )
 
 
