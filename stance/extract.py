@@ -519,6 +519,24 @@ _SPEAKER_AFTER = re.compile(
 _SPEAKER_BEFORE = re.compile(rf"(?P<speaker>[^.;“”\"]{{1,140}}?)\s+(?P<verb>{_VERB})\b[^.;“”\"]{{0,60}}?[:,]?\s*$")
 
 
+# "..., the ministry said." / "..., said the ministry." at the end of a sentence.
+_TAIL = re.compile(
+    rf",\s*(?:(?P<speaker1>(?:[^\s,.;“”\"]+\s+){{0,7}}?[^\s,.;“”\"]+)\s+(?:{_SAY})"
+    rf"|(?:{_SAY})\s+(?P<speaker2>(?:[A-Z]|(?:the|a|an|his|her|its|their)\s)(?:[^\s,.;“”\"]+\s+){{0,7}}?[^\s,.;“”\"]+))"
+    rf"{_ADVERBIAL}\s*[.!]?[”\"’]?\s*$"
+)
+# "The ministry (also) said ..." / "X denied ...": a subject, then the first reporting verb.
+_HEAD = re.compile(
+    rf"(?P<speaker>[^;:“”\"]{{1,160}}?)\s+(?:(?:has|have|had|also|again|later|swiftly|quickly|firmly|strongly|"
+    rf"flatly)\s+)*(?P<verb>{_VERB})\b"
+)
+# Where a reported span holds a second statement: "..., and that ...", "... and denied ...", ", adding that".
+_SECOND_CLAUSE = re.compile(
+    rf",?\s+(?:(?:and|but)\s+(?:also\s+)?(?:(?P<act>{_ACT})\b|(?:{_SAY})\b{_ADVERBIAL}\s*(?:that\s+)?)"
+    r"|and that\s+|(?:adding|stressing|noting|warning|saying) that\s+)"
+)
+
+
 class _Reader:
     """Walks one article, remembering the speakers met so far for pronouns, roles and surnames."""
 
@@ -703,12 +721,7 @@ class _Reader:
         text = self.text
         sentence = text[s_start:s_end]
         # "..., the ministry said." / "..., said the ministry."
-        tail = re.search(
-            rf",\s*(?:(?P<speaker1>(?:[^\s,.;“”\"]+\s+){{0,7}}?[^\s,.;“”\"]+)\s+(?:{_SAY})"
-            rf"|(?:{_SAY})\s+(?P<speaker2>(?:[A-Z]|(?:the|a|an|his|her|its|their)\s)(?:[^\s,.;“”\"]+\s+){{0,7}}?[^\s,.;“”\"]+))"
-            rf"{_ADVERBIAL}\s*[.!]?[”\"’]?\s*$",
-            sentence,
-        )
+        tail = _TAIL.search(sentence)
         if tail:
             phrase = tail.group("speaker1") or tail.group("speaker2")
             if re.match(r"(?:his|her|its|their)\b", phrase.strip(), re.I):
@@ -724,10 +737,7 @@ class _Reader:
                 return self._clauses(s_start + according.end(), s_end, speaker)
         opening = _LEADING_ADVERBIAL.match(sentence)
         offset = opening.end() if opening else 0
-        head = re.compile(
-            rf"(?P<speaker>[^;:“”\"]{{1,160}}?)\s+(?:(?:has|have|had|also|again|later|swiftly|quickly|firmly|strongly|flatly)\s+)*(?P<verb>{_VERB})\b"
-        )
-        match = head.match(sentence, offset)
+        match = _HEAD.match(sentence, offset)
         if not match:
             return []
         speaker = self.resolve(match.group("speaker"))
@@ -757,17 +767,13 @@ class _Reader:
         denied ..." after a "said" start a second one. An act's own coordination ("condemned ... and
         demanded ...") stays one statement."""
         text = self.text
-        cut = re.search(
-            rf",?\s+(?:(?:and|but)\s+(?:also\s+)?(?:(?P<act>{_ACT})\b|(?:{_SAY})\b{_ADVERBIAL}\s*(?:that\s+)?)"
-            r"|and that\s+|(?:adding|stressing|noting|warning|saying) that\s+)",
-            text[start:end],
-        )
+        cut = _SECOND_CLAUSE.search(text, start, end)
         if cut and after_act and cut.group("act"):
             parts = [(start, end)]
         elif cut and cut.group("act"):
-            parts = [(start, start + cut.start()), (start + cut.start("act"), end)]
+            parts = [(start, cut.start()), (cut.start("act"), end)]
         elif cut:
-            parts = [(start, start + cut.start()), (start + cut.end(), end)]
+            parts = [(start, cut.start()), (cut.end(), end)]
         else:
             parts = [(start, end)]
         statements = []
