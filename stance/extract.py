@@ -367,6 +367,8 @@ class _Markers:
         for word in OTHER_MARKERS:
             self.actor_of.setdefault(word, OTHER_ACTOR)
         self.user = dict(user_aliases)
+        # Words that name a place or an institution, never part of a person's name.
+        self.places = {word for word in self.actor_of if " " not in word and word not in _BARE_SURNAMES}
         self.actor_of.update(self.user)
         self.pattern = re.compile(rf"(?<![\w-])(?:{_alternation(list(self.actor_of))})(?![\w-])")
 
@@ -565,7 +567,8 @@ class _Reader:
         markers = self.markers.pattern.pattern
         titled = re.compile(
             rf"(?P<marker>{markers})(?:[’']s)?(?:\s+(?:{_TITLE_LOWER}|[A-Z][\w-]+)){{0,4}}?\s+(?P<name>{name})"
-            rf"|(?P<name2>{name}),\s+(?:(?:a|an|the)\s+)?[^,.;]{{0,60}}?(?P<marker2>{markers})"
+            rf"|(?P<name2>{name}),\s+(?:(?:a|an|the)\s+)?(?:(?:{_TITLE_LOWER}|[A-Z][\w’'-]+)\s+){{0,4}}?"
+            rf"(?P<marker2>{markers})"
         )
         for match in titled.finditer(self.text):
             marker = match.group("marker") or match.group("marker2")
@@ -746,7 +749,7 @@ class _Reader:
         verb_start = s_start + match.start("verb")
         verb_end = s_start + match.end("verb")
         if re.fullmatch(_ACT, match.group("verb")):
-            return self._clauses(verb_start, s_end, speaker, after_act=True)
+            return self._clauses(verb_start, s_end, speaker)
         rest = text[verb_end:s_end]
         skip = re.match(rf"{_ADVERBIAL}\s*(?:,\s*)?", rest)
         content = verb_end + (skip.end() if skip else 0)
@@ -762,15 +765,12 @@ class _Reader:
                 content += obj.end()
         return self._clauses(content, s_end, speaker)
 
-    def _clauses(self, start: int, end: int, speaker: _Speaker, after_act: bool = False) -> list[Statement]:
-        """The statement(s) in a reported span; "..., and that ...", ", adding that ..." or "... and
-        denied ..." after a "said" start a second one. An act's own coordination ("condemned ... and
-        demanded ...") stays one statement."""
+    def _clauses(self, start: int, end: int, speaker: _Speaker) -> list[Statement]:
+        """The statement(s) in a reported span: one per clause, so "..., and that ...", ", adding
+        that ..." and "... and urged ..." start a second one."""
         text = self.text
         cut = _SECOND_CLAUSE.search(text, start, end)
-        if cut and after_act and cut.group("act"):
-            parts = [(start, end)]
-        elif cut and cut.group("act"):
+        if cut and cut.group("act"):
             parts = [(start, cut.start()), (cut.start("act"), end)]
         elif cut:
             parts = [(start, cut.start()), (cut.end(), end)]
@@ -864,7 +864,7 @@ _TITLE_WORDS = {
 def _person_name(phrase: str, markers: _Markers) -> str | None:
     """A person's name in a speaker phrase: two or more capitalised words that are not titles or places."""
     for match in re.finditer(r"(?:[A-ZÀ-ÖØ-Þİ][\w'’-]+)(?:\s+[A-ZÀ-ÖØ-Þİ][\w'’-]+)+", phrase):
-        words = [w for w in match.group(0).split() if w not in _TITLE_WORDS and w not in markers.actor_of]
+        words = [w for w in match.group(0).split() if w not in _TITLE_WORDS and w not in markers.places]
         if len(words) >= 2:
             return " ".join(words)
         if len(words) == 1 and (words[0] in markers.user or words[0] in _BARE_SURNAMES):
