@@ -717,6 +717,12 @@ class _Reader:
             start, end = _trim(text, q_start, q_end, strip_final_stop=False)
             if end > start:
                 statements.append(Statement(text[start:end], speaker.actor, speaker.display, "direct", start, end))
+        # “...,” she said, adding that ...: the reported clause after the attribution is a statement too.
+        adding = re.compile(r",?\s+(?:adding|and added|stressing|noting|warning) that\s+").search(
+            text, last_close, s_end
+        )
+        if adding:
+            statements += self._clauses(adding.end(), s_end, speaker)
         return statements
 
     def _reported(self, s_start: int, s_end: int) -> list[Statement]:
