@@ -538,6 +538,9 @@ _SECOND_CLAUSE = re.compile(
     r"|and that\s+|(?:adding|stressing|noting|warning|saying) that\s+)"
 )
 
+# “...,” she said, adding that ...
+_ADDING = re.compile(r",?\s+(?:adding|and added|stressing|noting|warning) that\s+")
+
 
 class _Reader:
     """Walks one article, remembering the speakers met so far for pronouns, roles and surnames."""
@@ -718,9 +721,7 @@ class _Reader:
             if end > start:
                 statements.append(Statement(text[start:end], speaker.actor, speaker.display, "direct", start, end))
         # “...,” she said, adding that ...: the reported clause after the attribution is a statement too.
-        adding = re.compile(r",?\s+(?:adding|and added|stressing|noting|warning) that\s+").search(
-            text, last_close, s_end
-        )
+        adding = _ADDING.search(text, last_close, s_end)
         if adding:
             statements += self._clauses(adding.end(), s_end, speaker)
         return statements
