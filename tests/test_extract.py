@@ -1,19 +1,19 @@
 import pytest
 
-from benchmarks.extraction import ARTICLES, score_fixtures
+from benchmarks.extraction import ARTICLES, UNSEEN, score_fixtures
 from stance.errors import StanceError
 from stance.extract import extract_statements, read_aliases
 from tests.conftest import write
 
 
-@pytest.fixture(scope="module")
-def scores():
-    return score_fixtures()
+@pytest.fixture(scope="module", params=[ARTICLES, UNSEEN], ids=["tuned-on", "unseen"])
+def scores(request):
+    return score_fixtures(request.param)
 
 
 def test_the_fixtures_are_enough_articles_with_enough_actors():
     articles = sorted(ARTICLES.glob("*.txt"))
-    assert len(articles) >= 8
+    assert len(articles) >= 8 and len(list(UNSEEN.glob("*.txt"))) >= 4
     for article in articles:
         assert 300 <= len(article.read_text().split()) <= 900, article.name
 
