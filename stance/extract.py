@@ -523,9 +523,10 @@ _SPEAKER_BEFORE = re.compile(rf"(?P<speaker>[^.;“”\"]{{1,140}}?)\s+(?P<verb>
 
 # "..., the ministry said." / "..., said the ministry." at the end of a sentence.
 _TAIL = re.compile(
-    rf",\s*(?:(?P<speaker1>(?:[^\s,.;“”\"]+\s+){{0,7}}?[^\s,.;“”\"]+)\s+(?:{_SAY})"
-    rf"|(?:{_SAY})\s+(?P<speaker2>(?:[A-Z]|(?:the|a|an|his|her|its|their)\s)(?:[^\s,.;“”\"]+\s+){{0,7}}?[^\s,.;“”\"]+))"
-    rf"{_ADVERBIAL}\s*[.!]?[”\"’]?\s*$"
+    rf",\s*(?:(?P<speaker1>(?:[^\s,.;“”\"]+\s+){{0,7}}?[^\s,.;“”\"]+)\s+(?:{_SAY}){_ADVERBIAL}"
+    rf"(?:\s+(?:in|on|at|to|during|after|before|via|through|from)\b[^,.;:“”\"]{{0,60}})?"
+    rf"|(?:{_SAY})\s+(?P<speaker2>(?:[A-Z]|(?:the|a|an|his|her|its|their)\s)(?:[^\s,.;“”\"]+\s+){{0,7}}?[^\s,.;“”\"]+)"
+    rf"{_ADVERBIAL})\s*[.!]?[”\"’]?\s*$"
 )
 # "The ministry (also) said ..." / "X denied ...": a subject, then the first reporting verb.
 _HEAD = re.compile(
@@ -569,7 +570,7 @@ class _Reader:
         name = r"[A-ZÀ-ÖØ-Þİ][\w'’-]+(?:\s+[A-ZÀ-ÖØ-Þİ][\w'’-]+){1,3}"
         markers = self.markers.pattern.pattern
         titled = re.compile(
-            rf"(?P<marker>{markers})(?:[’']s)?(?:\s+(?:{_TITLE_LOWER}|[A-Z][\w-]+)){{0,4}}?\s+(?P<name>{name})"
+            rf"(?P<marker>{markers})(?:[’']s)?(?:\s+(?:{_TITLE_LOWER}|[A-Z][\w-]+)){{0,6}}?,?\s+(?P<name>{name})"
             rf"|(?P<name2>{name}),\s+(?:(?:a|an|the)\s+)?(?:(?:{_TITLE_LOWER}|[A-Z][\w’'-]+)\s+){{0,4}}?"
             rf"(?P<marker2>{markers})"
         )
@@ -597,7 +598,7 @@ class _Reader:
         if lowered in _PERSON_PRONOUNS:
             spoken = next((s for s in reversed(self.speakers) if s.is_person), None)
             named = next((m for m in reversed(self.mentions) if m.position < self.position), None)
-            if named and (spoken is None or named.position > spoken.position):
+            if named and (spoken is None or named.position > spoken.position) and named.display != spoken_name(spoken):
                 return self._again(named)
             return self._again(spoken) if spoken else None
         if lowered in _ANY_PRONOUNS:
@@ -620,7 +621,8 @@ class _Reader:
                 self.people.setdefault(surname, actor)
                 self.full_names.setdefault(surname, name)
             name = self.full_names.get(name, name)
-        speaker = _Speaker(phrase, actor, name or phrase, is_person=name is not None, position=self.position)
+        is_person = name is not None or bool(_PERSON_ROLES.search(phrase))
+        speaker = _Speaker(phrase, actor, name or phrase, is_person=is_person, position=self.position)
         self.speakers.append(speaker)
         return speaker
 
@@ -791,6 +793,17 @@ class _Reader:
         return statements
 
 
+def spoken_name(speaker: _Speaker | None) -> str | None:
+    return speaker.display if speaker is not None else None
+
+
+_PERSON_ROLES = re.compile(
+    r"\b(?:spokes(?:man|woman|person)|minister|ambassador|envoy|official|director|secretary|president|"
+    r"coordinator|commissioner|representative|diplomat|adviser|advisor|chief|commander|general)\b",
+    re.I,
+)
+
+
 def _role_head(lowered: str) -> str | None:
     """The role noun of a definite phrase like "the spokesman" or "the ministry", if any."""
     words = re.findall(r"[a-z-]+", lowered)
@@ -870,7 +883,10 @@ _TITLE_WORDS = {
 
 def _person_name(phrase: str, markers: _Markers) -> str | None:
     """A person's name in a speaker phrase: two or more capitalised words that are not titles or places."""
-    for match in re.finditer(r"(?:[A-ZÀ-ÖØ-Þİ][\w'’-]+)(?:\s+[A-ZÀ-ÖØ-Þİ][\w'’-]+)+", phrase):
+    for match in re.finditer(
+        r"(?:[A-ZÀ-ÖØ-Þİ][\w'’-]+)(?:\s+(?:(?:al|el|bin|ibn|de|da|van|von|der|du|la|le)[-\s])?[A-ZÀ-ÖØ-Þİ][\w'’-]+)+",
+        phrase,
+    ):
         words = [w for w in match.group(0).split() if w not in _TITLE_WORDS and w not in markers.places]
         if len(words) >= 2:
             return " ".join(words)
