@@ -428,6 +428,8 @@ _LEADING_ADVERBIAL = re.compile(
     r"Yesterday|Today|Last|This)\b[^,]{0,80},\s*)+"
 )
 _THAT = re.compile(r"\s*,?\s*that\b\s*")
+# "told reporters that", "reminded Beijing that": an object of up to six words, then "that".
+_OBJECT_THEN_THAT = re.compile(r"(?:[\w’'-]+\s+){1,6}?that\s+")
 
 
 @dataclass
@@ -515,8 +517,8 @@ def _trim(text: str, start: int, end: int, strip_final_stop: bool = True) -> tup
 
 
 _SPEAKER_AFTER = re.compile(
-    rf"^\s*[,.!?]?[”\"’]?\s*[,—–-]?\s*(?:(?P<verb1>{_VERB})\s+(?P<speaker1>[^.;:“”\"]{{1,120}})"
-    rf"|(?P<speaker2>[^.;:“”\"]{{1,100}}?)\s+(?P<verb2>{_VERB})\b)"
+    rf"^\s*[,.!?]?[”\"’]?\s*[,—–-]?\s*(?:(?:{_VERB})\s+(?P<speaker1>[^.;:“”\"]{{1,120}})"
+    rf"|(?P<speaker2>[^.;:“”\"]{{1,100}}?)\s+(?:{_VERB})\b)"
 )
 _SPEAKER_BEFORE = re.compile(rf"(?P<speaker>[^.;“”\"]{{1,140}}?)\s+(?P<verb>{_VERB})\b[^.;“”\"]{{0,60}}?[:,]?\s*$")
 
@@ -598,7 +600,11 @@ class _Reader:
         if lowered in _PERSON_PRONOUNS:
             spoken = next((s for s in reversed(self.speakers) if s.is_person), None)
             named = next((m for m in reversed(self.mentions) if m.position < self.position), None)
-            if named and (spoken is None or named.position > spoken.position) and named.display != spoken_name(spoken):
+            if (
+                named
+                and (spoken is None or named.position > spoken.position)
+                and named.display != (spoken.display if spoken else None)
+            ):
                 return self._again(named)
             return self._again(spoken) if spoken else None
         if lowered in _ANY_PRONOUNS:
@@ -762,9 +768,9 @@ class _Reader:
         rest = text[verb_end:s_end]
         skip = re.match(rf"{_ADVERBIAL}\s*(?:,\s*)?", rest)
         content = verb_end + (skip.end() if skip else 0)
-        that = _THAT.match(text, content) or re.match(r"(?:[\w’'-]+\s+){1,6}?that\s+", text[content:s_end])
+        that = _THAT.match(text, content, s_end) or _OBJECT_THEN_THAT.match(text, content, s_end)
         if that:
-            content = that.end() if that.re is _THAT else content + that.end()
+            content = that.end()
         elif match.group("verb") == "told":
             obj = re.match(
                 r"\s*(?:[A-Z][\w-]*|reporters|journalists|lawmakers|the \w+|a \w+ \w+)\s*(?:that\s+)?",
@@ -791,10 +797,6 @@ class _Reader:
             if len(text[a:b].split()) >= 3:
                 statements.append(Statement(text[a:b], speaker.actor, speaker.display, "reported", a, b))
         return statements
-
-
-def spoken_name(speaker: _Speaker | None) -> str | None:
-    return speaker.display if speaker is not None else None
 
 
 _PERSON_ROLES = re.compile(

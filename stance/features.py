@@ -26,7 +26,7 @@ class StableTfidf(TfidfVectorizer):
 
     def __getstate__(self) -> dict[str, Any]:
         state = super().__getstate__()
-        return {key: value for key, value in state.items() if key not in ("_stop_words_id", "_columns_of_word")}
+        return {key: value for key, value in state.items() if key != "_stop_words_id"}
 
 
 class WordCachedCharTfidf(StableTfidf):
@@ -71,3 +71,8 @@ class WordCachedCharTfidf(StableTfidf):
         counts = (documents_by_words @ words_by_ngrams).tocsr()
         counts.sort_indices()
         return vocabulary, counts
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = super().__getstate__()
+        state.pop("_columns_of_word", None)  # a cache, not part of the model
+        return state

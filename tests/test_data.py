@@ -96,5 +96,4 @@ def test_crisis_split_is_stable_and_about_a_fifth():
     names = [f"crisis-{i}" for i in range(2000)]
     share = sum(map(is_test_crisis, names)) / len(names)
     assert 0.17 < share < 0.23
-    assert [is_test_crisis(n) for n in names[:50]] == [is_test_crisis(n) for n in names[:50]]
     assert is_test_crisis("taiwan-strait-2022") and not is_test_crisis("syria-idlib-2020")
