@@ -421,7 +421,22 @@ def corpus_report(
     for key, value in measured["shares"].items():
         target = measured["explicit_word_targets"].get(key.removeprefix("explicit_words_"))
         aim = f"  (real speech {target:.0%})" if target is not None else ""
-        print(f"  {key:28s} {value:6.1%} / {measured['test_shares'][key]:6.1%}{aim}")
+        shown = [f"{v:6.0f}w" if key == "median_words" else f"{v:6.1%}" for v in (value, measured["test_shares"][key])]
+        print(f"  {key:28s} {shown[0]} / {shown[1]}{aim}")
+    for name, population in measured["populations"].items():
+        print(f"{name} rows {population['rows']} (test {population['test_rows']}), shares (all / test, target):")
+        targets = measured["population_targets"][name]
+        for key, value in population["all"].items():
+            low, high = targets.get(key, (None, None))
+            aim = (
+                ""
+                if low is None
+                else f"  ({low:g} to {high:g})"
+                if key == "median_words"
+                else f"  ({low:.0%} to {high:.0%})"
+            )
+            shown = [f"{v:6.0f}w" if key == "median_words" else f"{v:6.1%}" for v in (value, population["test"][key])]
+            print(f"  {key:28s} {shown[0]} / {shown[1]}{aim}")
     print("most frequent word 4-grams (share of statements):")
     for gram, share in measured["top_4grams"]:
         print(f"  {share:6.2%}  {gram}")

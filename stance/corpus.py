@@ -24,6 +24,29 @@ EXPLICIT_WORDS = {
     "deny": (re.compile(r"\bden(y|ies|ied)\b|reject|groundless|baseless|unfounded|fabricat|false", re.I), 0.21),
     "de-escalate": (re.compile(r"restraint|ceasefire|cease-fire|de-?escalat|dialogue|negotiat", re.I), 0.54),
 }
+# Two shapes of row, each measured against its own population of real speech (REAL_SPEECH.md):
+# quotes as users paste them (round 1), and statements as `extract` cuts them from articles
+# (round 2, written with the reporting verb an article gives them, so `verb` tells them apart).
+POPULATIONS = ("quote-shaped", "article-shaped")
+# Each share's target range per population: (lowest, highest).
+TARGETS: dict[str, dict[str, tuple[float, float]]] = {
+    "quote-shaped": {
+        "direct": (0.55, 0.65),
+        "fragments_of_reported": (0.40, 0.60),
+        "first_person_of_direct": (0.50, 1.0),
+        "short_12_words_or_fewer": (0.10, 0.20),
+        "long_40_words_or_more": (0.10, 0.20),
+        "hard": (0.15, 1.0),
+    },
+    "article-shaped": {
+        "direct": (0.25, 0.35),
+        "starts_lower_case": (0.40, 0.60),
+        "first_person": (0.10, 0.22),
+        "median_words": (12, 16),
+        "short_12_words_or_fewer": (0.33, 0.47),
+        "long_40_words_or_more": (0.0, 0.05),
+    },
+}
 FIRST_PERSON = re.compile(r"\b(?:[Ww]e|[Oo]urs?|us|I|[Mm]y|me)\b")
 WORD = re.compile(r"[a-z0-9']+")
 NEAR_DUPLICATE = 0.8
@@ -110,6 +133,9 @@ def shares(frame: pd.DataFrame) -> dict[str, float]:
         "first_person_of_direct": float(direct["text"].map(lambda t: bool(FIRST_PERSON.search(t))).mean())
         if len(direct)
         else 0.0,
+        "first_person": float(texts.map(lambda t: bool(FIRST_PERSON.search(t))).mean()),
+        "starts_lower_case": float(texts.str[:1].str.islower().mean()),
+        "median_words": float(lengths.median()),
         "short_12_words_or_fewer": float((lengths <= 12).mean()),
         "long_40_words_or_more": float((lengths >= 40).mean()),
         "hard": float((frame["hard"] != "").mean()),
@@ -118,6 +144,28 @@ def shares(frame: pd.DataFrame) -> dict[str, float]:
         rows = frame[frame["label"] == label]["text"]
         measured[f"explicit_words_{label}"] = float(rows.map(lambda t, p=pattern: bool(p.search(t))).mean())
     return {key: round(value, 4) for key, value in measured.items()}
+
+
+def population(frame: pd.DataFrame, name: str) -> pd.DataFrame:
+    """The rows of one shape: article-shaped rows carry the reporting verb, quote-shaped ones none."""
+    article_shaped = frame["verb"].str.strip() != ""
+    return frame[article_shaped if name == "article-shaped" else ~article_shaped]
+
+
+def population_shares(train: pd.DataFrame, test: pd.DataFrame) -> dict[str, dict[str, Any]]:
+    """Each population's rows and shares, over both splits and over test alone."""
+    import pandas as pd
+
+    both = pd.concat([train, test], ignore_index=True)
+    return {
+        name: {
+            "rows": len(population(both, name)),
+            "test_rows": len(population(test, name)),
+            "all": shares(population(both, name)),
+            "test": shares(population(test, name)),
+        }
+        for name in POPULATIONS
+    }
 
 
 # The shapes the pilot model got wrong (REAL_SPEECH.md), each expected in its label for every actor.
@@ -178,6 +226,10 @@ def report(train: pd.DataFrame, test: pd.DataFrame) -> dict[str, Any]:
         "lengths": {"min": int(both["text"].map(word_count).min()), "max": int(both["text"].map(word_count).max())},
         "shares": shares(both),
         "test_shares": shares(test),
+        "populations": population_shares(train, test),
+        "population_targets": {
+            name: {key: list(bounds) for key, bounds in targets.items()} for name, targets in TARGETS.items()
+        },
         "explicit_word_targets": {label: target for label, (_, target) in EXPLICIT_WORDS.items()},
         "shapes_per_actor": shape_counts(both),
         "cells_lacking": cells_lacking(both),

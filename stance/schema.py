@@ -30,6 +30,7 @@ RECORD_COLUMNS: tuple[str, ...] = (
     "source",
     "form",
     "hard",
+    "verb",
 )
 
 # Columns that classify and extract append; an input column with one of these names would be

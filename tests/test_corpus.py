@@ -2,7 +2,7 @@
 
 import pytest
 
-from stance.corpus import read_corpus, report
+from stance.corpus import POPULATIONS, TARGETS, read_corpus, report
 from stance.data import is_test_crisis
 from stance.schema import ACTORS, LABELS
 from tests.conftest import REPO
@@ -57,7 +57,7 @@ def test_lengths_are_3_to_100_words(measured):
 
 
 def test_size_and_cells(measured):
-    assert measured["rows"]["total"] >= 4000
+    assert measured["rows"]["total"] >= 6400
     assert min(measured["cells"].values()) >= 150
     assert min(measured["test_cells"].values()) >= 20
 
@@ -72,17 +72,30 @@ def test_no_four_gram_is_in_more_than_3_percent_of_statements(measured):
     assert measured["top_4grams"][0][1] <= 0.03
 
 
-@pytest.mark.parametrize("which", ["shares", "test_shares"])
-def test_shares_follow_real_speech(measured, which):
-    shares = measured[which]
-    assert abs(shares["direct"] - 0.60) <= 0.05
-    assert 0.40 <= shares["fragments_of_reported"] <= 0.60
-    assert shares["first_person_of_direct"] >= 0.50
-    assert abs(shares["short_12_words_or_fewer"] - 0.15) <= 0.05
-    assert abs(shares["long_40_words_or_more"] - 0.15) <= 0.05
-    assert shares["hard"] >= 0.15
+@pytest.mark.parametrize("name", POPULATIONS)
+@pytest.mark.parametrize("split", ["all", "test"])
+def test_each_population_has_the_shape_of_its_real_speech(measured, name, split):
+    shares = measured["populations"][name][split]
+    for key, (lowest, highest) in TARGETS[name].items():
+        assert lowest <= shares[key] <= highest, (name, split, key, shares[key])
+
+
+@pytest.mark.parametrize("name", POPULATIONS)
+def test_each_population_uses_act_words_as_often_as_real_speech(measured, name):
+    shares = measured["populations"][name]["all"]
     for label, target in measured["explicit_word_targets"].items():
-        assert abs(shares[f"explicit_words_{label}"] - target) <= 0.05, label
+        assert abs(shares[f"explicit_words_{label}"] - target) <= 0.05, (name, label)
+
+
+def test_the_held_out_split_uses_act_words_as_often_as_real_speech(measured):
+    for label, target in measured["explicit_word_targets"].items():
+        assert abs(measured["test_shares"][f"explicit_words_{label}"] - target) <= 0.05, label
+
+
+def test_article_shaped_rows_are_a_fifth_or_more_of_the_corpus_and_of_test(measured):
+    article = measured["populations"]["article-shaped"]
+    assert article["rows"] >= 1500
+    assert article["test_rows"] / measured["rows"]["test"] >= 0.2
 
 
 def test_hard_shapes_reach_every_actor(measured):
