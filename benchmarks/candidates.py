@@ -31,7 +31,7 @@ def main() -> None:
     print(f"{'candidate':24s} {'CV macro-F1':>14s} {'held-out':>9s} {'real dev':>9s} {'real 3-label':>13s}")
     for name in CANDIDATES:
         model = train(train_frame, settings=name, cv=args.cv)
-        cross = model.card["cross_validation"]
+        cross = model.card.cross_validation
         held = evaluate_model(model, test_frame)[0]
         real_scores = evaluate_model(model, real)[0] if real is not None else None
         real_text = (
