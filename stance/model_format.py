@@ -56,7 +56,7 @@ class Block:
 
     def __post_init__(self) -> None:
         self._vocabulary: dict[str, int] | None = None
-        self._columns_of_word: dict[str, list[int]] = {}
+        self._columns_of_word: dict[str, np.ndarray] = {}
         self._tokens = re.compile(self.token_pattern)
 
     @property
@@ -93,7 +93,7 @@ class Block:
         low, high = self.ngram_range
         return [text[i : i + n] for n in range(low, min(high, len(text)) + 1) for i in range(len(text) - n + 1)]
 
-    def _word_columns(self, word: str) -> list[int]:
+    def _word_columns(self, word: str) -> np.ndarray:
         """The char_wb columns of one word, cached: statements repeat their words endlessly."""
         found = self._columns_of_word.get(word)
         if found is None:
@@ -107,25 +107,30 @@ class Block:
                 grams.extend(padded[i : i + n] for i in range(max(len(padded) - n + 1, 1)))
                 if len(padded) <= n:  # a short word counts once, as scikit-learn's char_wb does
                     break
-            found = self._columns_of_word[word] = [vocabulary[g] for g in grams if g in vocabulary]
+            found = np.array([vocabulary[g] for g in grams if g in vocabulary], dtype=np.int64)
+            self._columns_of_word[word] = found
         return found
 
     def columns(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-        """(row, column) of every known n-gram occurrence, one pair per occurrence."""
-        rows: list[int] = []
-        columns: list[int] = []
+        """(row, column) of every known n-gram occurrence, one pair per occurrence, rows in order."""
+        pieces: list[np.ndarray] = []  # one array of columns per word (char_wb) or per text
+        owners: list[int] = []  # the row each piece belongs to
         vocabulary = self.vocabulary
         for row, text in enumerate(texts):
             if self.lowercase:
                 text = text.lower()
             if self.analyzer == "char_wb":
-                found = [c for word in _WHITE_SPACES.sub(" ", text).split() for c in self._word_columns(word)]
-            else:
-                grams = self._word_grams(text) if self.analyzer == "word" else self._char_grams(text)
-                found = [vocabulary[g] for g in grams if g in vocabulary]
-            columns.extend(found)
-            rows.extend([row] * len(found))
-        return np.asarray(rows, dtype=np.int64), np.asarray(columns, dtype=np.int64)
+                words = _WHITE_SPACES.sub(" ", text).split()
+                pieces.extend(self._word_columns(word) for word in words)
+                owners.extend([row] * len(words))
+                continue
+            grams = self._word_grams(text) if self.analyzer == "word" else self._char_grams(text)
+            pieces.append(np.array([vocabulary[g] for g in grams if g in vocabulary], dtype=np.int64))
+            owners.append(row)
+        if not pieces:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        lengths = np.fromiter((len(piece) for piece in pieces), dtype=np.int64, count=len(pieces))
+        return np.repeat(np.asarray(owners, dtype=np.int64), lengths), np.concatenate(pieces)
 
     def transform(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Sparse tf-idf rows as (row, column, value), sorted by row then column, as scikit-learn's CSR."""
@@ -176,9 +181,11 @@ class ArrayModel:
     def decision(self, texts: Sequence[str]) -> np.ndarray:
         """The linear scores, summed term by term in the model's precision, as scipy's sparse product does."""
         rows, columns, values = self.transform(texts)
-        scores = np.zeros((len(texts), self.coef.shape[0]), dtype=np.result_type(values, self.coef))
-        np.add.at(scores, rows, values[:, None] * self.coef.T[columns])
-        return scores + self.intercept
+        # One class at a time into a contiguous row: numpy's fast path for add.at, in index order.
+        scores = np.zeros((self.coef.shape[0], len(texts)), dtype=np.result_type(values, self.coef))
+        for weights, out in zip(self.coef, scores, strict=True):
+            np.add.at(out, rows, values * weights[columns])
+        return scores.T + self.intercept
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         """Class probabilities, columns in `self.classes` order, as `LogisticRegression.predict_proba`."""
