@@ -254,7 +254,7 @@ def from_pipeline(pipeline: Pipeline) -> ArrayModel:
                 analyzer=vectorizer.analyzer,
                 ngram_range=tuple(vectorizer.ngram_range),
                 lowercase=bool(vectorizer.lowercase),
-                token_pattern=vectorizer.token_pattern,
+                token_pattern=vectorizer.token_pattern or "",
                 sublinear_tf=bool(vectorizer.sublinear_tf),
                 binary=bool(vectorizer.binary),
                 norm=vectorizer.norm,

@@ -1,7 +1,6 @@
 """The code-free model file, the card that pairs it with the joblib file, and models that try to run code."""
 
 import json
-import os
 import pickle
 import shutil
 import subprocess
@@ -185,8 +184,7 @@ def test_a_code_free_file_holding_a_pickled_object_is_refused_unread(saved_model
     assert not marker.exists()
 
 
-def test_a_shipped_model_copied_elsewhere_still_loads(tmp_path):
+def test_a_shipped_model_copied_under_another_name_still_loads(tmp_path):
     for suffix in (".joblib", ".npz", ".json"):
         shutil.copy(REPO / "models" / f"stance{suffix}", tmp_path / f"copy{suffix}")
-    assert os.path.exists(tmp_path / "copy.npz")
-    assert load_model(tmp_path / "copy.joblib").labels == ("condemn", "deny", "de-escalate", "other")
+    assert load_model(tmp_path / "copy.joblib").predict(["We urge calm."]) == load_model().predict(["We urge calm."])
