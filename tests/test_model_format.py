@@ -9,6 +9,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from stance.card import render
@@ -188,3 +190,17 @@ def test_a_shipped_model_copied_under_another_name_still_loads(tmp_path):
     for suffix in (".joblib", ".npz", ".json"):
         shutil.copy(REPO / "models" / f"stance{suffix}", tmp_path / f"copy{suffix}")
     assert load_model(tmp_path / "copy.joblib").predict(["We urge calm."]) == load_model().predict(["We urge calm."])
+
+
+_PIECES = [  # joined with nothing between them: words meet single tabs, no-break spaces, line separators
+    " ",
+    *["We", "categorically", "reject", "these", "fabricated", "claims", "and", "urge", "restraint", "on", "sides"],
+    *["\t", "\n", "  ", "\xa0", "\u2028", "\u3000", "İstanbul", "ÉTAT", "straße", "—", "U.S.", "don't", "a", ""],
+]
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.lists(st.sampled_from(_PIECES), max_size=40).map("".join), min_size=1, max_size=4))
+def test_the_code_free_model_tokenises_odd_text_as_scikit_learn_does(shipped_pair, batch):
+    code_free, pickled = shipped_pair
+    assert np.abs(code_free.predict_proba(batch) - pickled.predict_proba(batch)).max() <= 1e-9
