@@ -36,7 +36,7 @@ def main() -> None:
     print(f"{'candidate':24s} {'CV macro-F1':>14s} {'held-out':>9s} {'real quotes':>12s} {'real articles':>14s}")
     for name in args.only or CANDIDATES:
         model = train(train_frame, settings=name, cv=args.cv)
-        cross = model.card["cross_validation"]
+        cross = model.card.cross_validation
         held = evaluate_model(model, test_frame)[0]
         figures = [f"{evaluate_model(model, f)[0]['macro_f1']:.3f}" if f is not None else "-" for f in real.values()]
         print(

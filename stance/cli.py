@@ -34,6 +34,14 @@ REAL_DEV_ENV = "STANCE_REAL_DEV"
 ModelOption = Annotated[
     Path | None, typer.Option("--model", "-m", help="Model file (default: $STANCE_MODEL, else the shipped model).")
 ]
+TrustModelOption = Annotated[
+    bool,
+    typer.Option(
+        "--trust-model",
+        help="Unpickle the model's joblib file instead of reading its code-free .npz. Unpickling runs "
+        "whatever code the file holds, and a matching card proves nothing: only for model files you trust.",
+    ),
+]
 FormatOption = Annotated[str | None, typer.Option("--format", "-f", help="table, json, jsonl or csv.")]
 MinConfidenceOption = Annotated[float | None, typer.Option(help="Below this confidence the stance is 'uncertain'.")]
 RealDevOption = Annotated[
@@ -109,6 +117,7 @@ def classify(
     min_confidence: MinConfidenceOption = None,
     explain: Annotated[bool, typer.Option(help="Add the n-grams that pushed each statement to its label.")] = False,
     model: ModelOption = None,
+    trust_model: TrustModelOption = False,
 ) -> None:
     """Label statements given as arguments, in a file, or on stdin."""
     from stance.batch import classify_source, classify_texts, with_evidence
@@ -123,7 +132,7 @@ def classify(
         raise StanceError("nothing to classify: give statements, --input FILE, or '-' for stdin")
     if quotes and input is not None:
         raise StanceError("give statements or --input, not both")
-    loaded = load_model(model)
+    loaded = load_model(model, trusted=trust_model)
     with _progress(None if from_stdin else input) as advance:
         if from_stdin:
             rows = classify_source(loaded, None, min_confidence=min_confidence)
@@ -208,6 +217,7 @@ def extract(
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")] = None,
     min_confidence: MinConfidenceOption = None,
     model: ModelOption = None,
+    trust_model: TrustModelOption = False,
 ) -> None:
     """Find the statements by the four actors in news articles, and label each."""
     from stance.batch import extract_rows
@@ -222,7 +232,7 @@ def extract(
         raise StanceError("nothing to read: give article files, or '-' for stdin")
     user_aliases = read_aliases(aliases) if aliases else None
     articles = [read_article(None if str(path) == "-" else path) for path in files]
-    rows = extract_rows(load_model(model), articles, user_aliases, all_speakers, min_confidence)
+    rows = extract_rows(load_model(model, trusted=trust_model), articles, user_aliases, all_speakers, min_confidence)
     _emit(rows, chosen, output)
     if output is not None:
         _say(f"wrote {output}")
@@ -269,22 +279,23 @@ def train(
         real_dev=real_dev,
     )
     card = result.model.card
-    cross = card.get("cross_validation")
-    print(f"trained on {card['training_data']['rows']} statements with settings {card['settings']['name']!r}")
+    assert card is not None
+    cross = card.cross_validation
+    print(f"trained on {card.training_data['rows']} statements with settings {card.settings['name']!r}")
     if cross:
         print(
             f"cross-validated macro-F1 ({cross['scheme']}): {cross['macro_f1_mean']:.3f} ± {cross['macro_f1_std']:.3f}"
         )
         _print_per_label(cross["per_label"])
-    for name, scored in card.get("candidates", {}).items():
+    for name, scored in (card.candidates or {}).items():
         print(f"  candidate {name:22s} CV macro-F1 {scored['macro_f1_mean']:.3f} ± {scored['macro_f1_std']:.3f}")
-    if "held_out" in card:
-        _print_figures("held-out", card["held_out"])
+    if card.held_out:
+        _print_figures("held-out", card.held_out)
     if result.real_dev is not None:
         _print_figures("real dev", result.real_dev)
     else:
         print(f"real dev set not given (--real-dev or ${REAL_DEV_ENV}): no real-speech figure")
-    print(f"wrote {out} and {out.with_suffix('.json')}")
+    print(f"wrote {out}, {out.with_suffix('.npz')} and {out.with_suffix('.json')}")
 
 
 def _print_figures(name: str, report: dict[str, Any]) -> None:
@@ -305,6 +316,7 @@ def _print_per_label(per_label: dict[str, dict[str, float]]) -> None:
 def evaluate(
     data: Annotated[Path, typer.Argument(help="Labelled CSV or JSONL with text and label columns.")] = DEFAULT_TEST,
     model: ModelOption = None,
+    trust_model: TrustModelOption = False,
     text_column: Annotated[str, typer.Option(help="The column holding the statements.")] = "text",
     format: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
     as_json: Annotated[bool, typer.Option("--json", help="Short for --format json.")] = False,
@@ -321,7 +333,7 @@ def evaluate(
         format = "json"
     if format not in ("table", "json"):
         raise StanceError(f"unknown format {format!r} for evaluate (expected table or json)")
-    loaded = load_model(model)
+    loaded = load_model(model, trusted=trust_model)
     frame = read_labelled([data], text_column=text_column)
     report, predictions = evaluate_model(loaded, frame)
     reports = {str(data): report}
@@ -341,6 +353,11 @@ def evaluate(
         _say(f"wrote {errors}")
 
 
+def _figure(value: float | None) -> str:
+    """A score, or n/a where an actor's rows hold no label to average over."""
+    return "  n/a" if value is None else f"{value:.3f}"
+
+
 def _print_report(name: str, report: dict[str, Any]) -> None:
     _print_figures(name, report)
     _print_per_label(report["per_label"])
@@ -351,7 +368,7 @@ def _print_report(name: str, report: dict[str, Any]) -> None:
         print(f"  {label:12s}" + "".join(f"{count:12d}" for count in counts))
     for actor, scored in report.get("per_actor", {}).items():
         print(
-            f"  {actor:17s} macro-F1 {scored['macro_f1']:.3f}  three-label {scored['macro_f1_stance']:.3f}  "
+            f"  {actor:17s} macro-F1 {_figure(scored['macro_f1'])}  three-label {_figure(scored['macro_f1_stance'])}  "
             f"accuracy {scored['accuracy']:.3f}  ({scored['rows']} rows)"
         )
     print()
@@ -359,36 +376,48 @@ def _print_report(name: str, report: dict[str, Any]) -> None:
 
 @app.command()
 @reports_errors
-def info(model: ModelOption = None) -> None:
+def info(
+    model: ModelOption = None,
+    trust_model: TrustModelOption = False,
+    format: Annotated[str, typer.Option("--format", "-f", help="table, or json for the whole card.")] = "table",
+) -> None:
     """Show a model's card: its data, settings, scores and versions."""
+    from stance.card import render
     from stance.model import load_model
 
-    card = load_model(model).card
-    print(f"model      {card.get('model', '?')}, created {card.get('created', '?')}")
-    settings = card.get("settings", {})
+    if format not in ("table", "json"):
+        raise StanceError(f"unknown format {format!r} (expected one of: table, json)")
+    card = load_model(model, trusted=trust_model).card
+    assert card is not None
+    if format == "json":
+        print(render(card), end="")
+        return
+    print(f"model      {card.model}, created {card.created}, card format {card.format_version}")
+    settings = card.settings
     shown = ", ".join(f"{k}={v}" for k, v in settings.items() if k not in ("name", "chosen_because"))
     print(f"settings   {settings.get('name')}: {shown}")
     if "chosen_because" in settings:
         print(f"           chosen: {settings['chosen_because']}")
-    trained = card.get("training_data", {})
+    trained = card.training_data
     print(
         f"trained on {trained.get('rows')} statements, {trained.get('crises')} crises, "
         f"data sha256 {str(trained.get('sha256'))[:12]}"
     )
     print("           " + ", ".join(f"{k} {v}" for k, v in trained.get("per_label", {}).items()))
-    cross = card.get("cross_validation")
+    cross = card.cross_validation
     if cross:
         print(f"CV         macro-F1 {cross['macro_f1_mean']:.3f} ± {cross['macro_f1_std']:.3f} ({cross['scheme']})")
-    for name, scored in card.get("candidates", {}).items():
+    for name, scored in (card.candidates or {}).items():
         print(f"  candidate {name:22s} CV macro-F1 {scored['macro_f1_mean']:.3f} ± {scored['macro_f1_std']:.3f}")
-    if "held_out" in card:
-        held = card["held_out"]
+    if card.held_out:
+        held = card.held_out
         print(
             f"held-out   macro-F1 {held['macro_f1']:.3f}, three-label {held['macro_f1_stance']:.3f}, "
             f"accuracy {held['accuracy']:.3f} on {held['rows']} statements ({held.get('file')})"
         )
-    print("versions   " + ", ".join(f"{k} {v}" for k, v in card.get("versions", {}).items()))
-    print(f"sha256     {card.get('model_sha256')}")
+    print("versions   " + ", ".join(f"{k} {v}" for k, v in card.versions.items()))
+    for kind, digest in card.sha256.items():
+        print(f"sha256     {kind:6s} {digest}")
 
 
 @app.command("corpus-report")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -239,7 +240,7 @@ def report(train: pd.DataFrame, test: pd.DataFrame) -> dict[str, Any]:
     }
 
 
-def write_split(paths: list[str | Path], out_dir: str | Path) -> tuple[Path, Path]:
+def write_split(paths: Sequence[str | Path], out_dir: str | Path) -> tuple[Path, Path]:
     """Merge corpus files and write train.csv and test.csv by crisis, each written whole or not at all."""
     import pandas as pd
 

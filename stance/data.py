@@ -10,7 +10,7 @@ import hashlib
 import json
 import sys
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -172,7 +172,7 @@ def empty_text_rows(frame: pd.DataFrame, column: str) -> pd.Series:
     return frame[column].str.strip() == ""
 
 
-def read_labelled(paths: list[str | Path], *, text_column: str = "text") -> pd.DataFrame:
+def read_labelled(paths: Sequence[str | Path], *, text_column: str = "text") -> pd.DataFrame:
     """Labelled statements for training or evaluation: text and label required, actor checked if present."""
     import pandas as pd
 
@@ -197,7 +197,7 @@ def read_labelled(paths: list[str | Path], *, text_column: str = "text") -> pd.D
     return pd.concat(frames, ignore_index=True)
 
 
-def files_sha256(paths: list[str | Path]) -> str:
+def files_sha256(paths: Sequence[str | Path]) -> str:
     """One hash over the files' bytes, in order: what a model card ties itself to."""
     digest = hashlib.sha256()
     for path in paths:

@@ -30,22 +30,30 @@ def per_label_scores(gold: Sequence[str], predicted: Sequence[str]) -> dict[str,
     }
 
 
-def scores(gold: Sequence[str], predicted: Sequence[str]) -> dict[str, Any]:
+def scores(gold: Sequence[str], predicted: Sequence[str], present_only: bool = False) -> dict[str, Any]:
     """Accuracy, macro-F1 over the four labels and over the three stance labels, per label, confusion.
 
     The three-label figure is computed on the four-label predictions: a condemnation predicted
-    `other` still counts against it.
+    `other` still counts against it. With `present_only`, the macro averages run over the labels
+    that occur in `gold` or `predicted` (a slice such as one actor's rows may lack some labels,
+    which would otherwise count as zeros); a macro figure with no label to average is None.
     """
     from sklearn.metrics import accuracy_score, confusion_matrix, f1_score
 
     gold, predicted = list(gold), list(predicted)
+    present = set(gold) | set(predicted)
+
+    def macro(labels: tuple[str, ...]) -> float | None:
+        chosen = [label for label in labels if label in present] if present_only else list(labels)
+        if not chosen:
+            return None
+        return round(float(f1_score(gold, predicted, labels=chosen, average="macro", zero_division=0)), 4)
+
     return {
         "rows": len(gold),
         "accuracy": round(float(accuracy_score(gold, predicted)), 4),
-        "macro_f1": round(float(f1_score(gold, predicted, labels=list(LABELS), average="macro", zero_division=0)), 4),
-        "macro_f1_stance": round(
-            float(f1_score(gold, predicted, labels=list(STANCE_LABELS), average="macro", zero_division=0)), 4
-        ),
+        "macro_f1": macro(LABELS),
+        "macro_f1_stance": macro(STANCE_LABELS),
         "per_label": per_label_scores(gold, predicted),
         "confusion": {
             "labels": list(LABELS),
@@ -55,7 +63,7 @@ def scores(gold: Sequence[str], predicted: Sequence[str]) -> dict[str, Any]:
 
 
 def evaluate(gold: Sequence[str], predicted: Sequence[str], actors: Sequence[str] | None = None) -> dict[str, Any]:
-    """Overall scores, and the same for each actor when actors are given (rows = gold x predicted)."""
+    """Overall scores, and each actor's over the labels present in that actor's rows (gold or predicted)."""
     report = scores(gold, predicted)
     if actors is not None:
         actors = list(actors)
@@ -63,7 +71,9 @@ def evaluate(gold: Sequence[str], predicted: Sequence[str], actors: Sequence[str
         for actor in ACTORS:
             rows = [i for i, a in enumerate(actors) if a == actor]
             if rows:
-                report["per_actor"][actor] = scores([gold[i] for i in rows], [predicted[i] for i in rows])
+                report["per_actor"][actor] = scores(
+                    [gold[i] for i in rows], [predicted[i] for i in rows], present_only=True
+                )
     return report
 
 

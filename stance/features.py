@@ -37,7 +37,15 @@ class WordCachedCharTfidf(StableTfidf):
     runs in compiled code.
     """
 
-    def _count_vocab(self, raw_documents, fixed_vocab):
+    def fit(self, raw_documents: Any, y: Any = None) -> WordCachedCharTfidf:
+        self.__dict__.pop("_columns_of_word", None)  # columns of the old vocabulary would index the new one
+        return super().fit(raw_documents, y)
+
+    def fit_transform(self, raw_documents: Any, y: Any = None) -> Any:
+        self.__dict__.pop("_columns_of_word", None)
+        return super().fit_transform(raw_documents, y)
+
+    def _count_vocab(self, raw_documents: Any, fixed_vocab: bool) -> tuple[dict[str, int], Any]:
         if not fixed_vocab or self.analyzer != "char_wb":
             return super()._count_vocab(raw_documents, fixed_vocab)
         vocabulary = self.vocabulary_

@@ -1,26 +1,29 @@
 """The fitted classifier, its predictions, and its files on disk.
 
-This module is on the one-quote path, so it imports no training code and no pandas: loading a
-model costs the scikit-learn modules the pickle needs and nothing more.
+This module is on the one-quote path, so it imports no training code, no pandas and, for the
+default code-free model file, no scikit-learn: loading a model costs numpy and the arrays.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import os
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
 from importlib import metadata
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+import numpy as np
+
+from stance.card import ModelCard, library_versions, parse, render
 from stance.errors import StanceError
 from stance.schema import LABELS, UNCERTAIN
 
 if TYPE_CHECKING:
-    import numpy as np
     from sklearn.pipeline import Pipeline
+
+    from stance.model_format import ArrayModel
 
 MODEL_ENV = "STANCE_MODEL"
 MODEL_FILE = "stance.joblib"
@@ -57,6 +60,11 @@ def card_path(model_path: Path) -> Path:
     return model_path.with_suffix(".json")
 
 
+def arrays_path(model_path: Path) -> Path:
+    """The code-free file beside the joblib file."""
+    return model_path.with_suffix(".npz")
+
+
 def file_sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:
@@ -69,27 +77,61 @@ def _minor(version: str) -> str:
     return ".".join(version.split(".")[:2])
 
 
-class StanceModel:
-    """A fitted scikit-learn pipeline plus its card; the only place that makes `Prediction`s."""
+def _checked_texts(texts: Iterable[str]) -> list[str]:
+    """A list of strings, or a StanceError naming the first row that is not one."""
+    if isinstance(texts, str | bytes):
+        raise StanceError("expected a list of statements, got a single string; wrap it in a list: predict([text])")
+    texts = list(texts)
+    for row, text in enumerate(texts):
+        if not isinstance(text, str):
+            raise StanceError(f"text of row {row} is {text!r} ({type(text).__name__}), not a string")
+    return texts
 
-    def __init__(self, pipeline: Pipeline, card: dict[str, Any] | None = None) -> None:
-        self.pipeline = pipeline
-        self.card = card or {}
-        classes = list(pipeline.classes_)
-        # The pipeline orders probabilities alphabetically; users read them in LABELS order.
+
+class StanceModel:
+    """A fitted model and its card; the only place that makes `Prediction`s.
+
+    It predicts with the scikit-learn `Pipeline` when it has one (fitted here, or loaded with
+    `trusted=True`), so a user who refits `model.pipeline` sees the refit; a model loaded from the
+    code-free file predicts from its arrays (`stance.model_format`), to the same numbers.
+    """
+
+    def __init__(
+        self, pipeline: Pipeline | None = None, card: ModelCard | None = None, *, arrays: ArrayModel | None = None
+    ) -> None:
+        if pipeline is None and arrays is None:
+            raise StanceError("a StanceModel needs a fitted pipeline or code-free arrays")
+        self._pipeline = pipeline
+        self._arrays = arrays
+        self.card = card
+        classes = [str(c) for c in (pipeline.classes_ if pipeline is not None else arrays.classes)]  # type: ignore[union-attr]
+        # Classifiers order probabilities alphabetically; users read them in LABELS order.
         self._columns = [classes.index(label) for label in LABELS if label in classes]
         self.labels = tuple(label for label in LABELS if label in classes)
 
+    @property
+    def pipeline(self) -> Pipeline:
+        """The scikit-learn pipeline; a model loaded from the code-free file has none."""
+        if self._pipeline is None:
+            raise StanceError(
+                "this model was loaded from its code-free file and has no scikit-learn pipeline; "
+                "load_model(path, trusted=True) unpickles the joblib file, which can run code: only for files you trust"
+            )
+        return self._pipeline
+
     def predict_proba(self, texts: Iterable[str]) -> np.ndarray:
         """Probabilities, one row a statement, columns in `self.labels` order."""
-        texts = list(texts)
-        return self.pipeline.predict_proba(texts)[:, self._columns]
+        texts = _checked_texts(texts)
+        if self._pipeline is not None:
+            return self._pipeline.predict_proba(texts)[:, self._columns]
+        assert self._arrays is not None
+        return self._arrays.predict_proba(texts)[:, self._columns]
 
     def predict(self, texts: Iterable[str], min_confidence: float | None = None) -> list[Prediction]:
         """Label each statement; below `min_confidence` the label is `uncertain`, probabilities kept."""
         if min_confidence is not None and not 0.0 <= min_confidence <= 1.0:
             raise StanceError(f"min_confidence must be between 0 and 1, got {min_confidence}")
-        texts = list(texts)
+        texts = _checked_texts(texts)
         if not texts:
             return []
         rows = self.predict_proba(texts)
@@ -104,6 +146,30 @@ class StanceModel:
             predictions.append(Prediction(label, confidence, probabilities))
         return predictions
 
+    def _features(self, text: str) -> tuple[list[int], list[float], np.ndarray, list[str], Callable[[int], str]]:
+        """One text's (columns, values), the coefficients, their classes, and a column's name."""
+        if self._pipeline is not None:
+            features = self._pipeline[:-1]
+            classifier = self._pipeline[-1]
+            row = features.transform([text]).tocsr()
+            names = features.get_feature_names_out()
+            return (
+                row.indices.tolist(),
+                row.data.tolist(),
+                classifier.coef_,
+                list(classifier.classes_),
+                names.__getitem__,
+            )
+        assert self._arrays is not None
+        arrays = self._arrays
+        _, columns, values = arrays.transform([text])
+
+        def name(column: int) -> str:
+            kind, term = arrays.feature_name(column)
+            return f"{kind}__{term}"
+
+        return columns.tolist(), values.tolist(), arrays.coef, arrays.classes, name
+
     def explain(
         self, text: str, top: int = 5, label: str | None = None, kinds: tuple[str, ...] | None = None
     ) -> list[Evidence]:
@@ -113,72 +179,123 @@ class StanceModel:
         than the average label: the terms of the linear model's log-odds that this text switched on.
         `kinds` keeps only some feature kinds ("word", "char"): word n-grams read best to a person.
         """
-        features = self.pipeline[:-1]
-        classifier = self.pipeline[-1]
+        [text] = _checked_texts([text])
         label = label or self.predict([text])[0].label
         if label not in self.labels:
             raise StanceError(f"cannot explain towards {label!r}: the model knows {', '.join(self.labels)}")
-        row = features.transform([text]).tocsr()
-        coef = classifier.coef_
-        target = list(classifier.classes_).index(label)
-        names = features.get_feature_names_out()
+        columns, values, coef, classes, name = self._features(text)
+        if len(classes) == 2:  # one coefficient row, for the second class: the first class's is its negative
+            coef = np.vstack([-coef[0], coef[0]])
+        target = classes.index(label)
         pushes = []
-        for column, value in zip(row.indices, row.data, strict=True):
+        for column, value in zip(columns, values, strict=True):
             push = float(value * (coef[target, column] - coef[:, column].mean()))
             if push > 0:
-                kind, _, feature = names[column].partition("__")
+                kind, _, feature = name(column).partition("__")
                 if kinds is None or kind in kinds:
                     pushes.append(Evidence(feature, kind, push))
         pushes.sort(key=lambda evidence: -evidence.weight)
         return pushes[:top]
 
     def save(self, path: str | Path) -> Path:
-        """Write the pipeline and its card, each to a temporary file renamed into place."""
+        """Write the joblib pipeline, its code-free `.npz` twin, and the card naming both hashes.
+
+        Each file is written to a temporary beside it and renamed into place, the card last. Two
+        runs saving to the same path at once can interleave their renames and leave one run's
+        joblib beside the other's npz; the card, renamed last, then names a hash that one of the
+        files does not have, and loading refuses the pair. Checking both hashes at every load costs
+        a millisecond and keeps the three files in their usual place (a folder per model, renamed
+        as one, would change the layout users and the wheel know).
+        """
         import joblib
 
+        from stance.model_format import from_pipeline, to_bytes
         from stance.output import temporary_beside
 
         path = Path(path)
-        with temporary_beside(path) as temporary:
-            joblib.dump(self.pipeline, temporary, compress=3)
-            sha256 = file_sha256(temporary)
-            card = {**self.card, "model_sha256": sha256}
-            with temporary_beside(card_path(path)) as card_temporary:
-                card_temporary.write_text(json.dumps(card, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-                os.replace(temporary, path)
-                os.replace(card_temporary, card_path(path))
+        pipeline = self.pipeline
+        arrays = from_pipeline(pipeline)
+        card = self.card or ModelCard(labels=list(self.labels), settings={"name": "custom"})
+        with (
+            temporary_beside(path) as joblib_temporary,
+            temporary_beside(arrays_path(path)) as arrays_temporary,
+            temporary_beside(card_path(path)) as card_temporary,
+        ):
+            joblib.dump(pipeline, joblib_temporary, compress=3)
+            arrays_temporary.write_bytes(to_bytes(arrays))
+            card = replace(
+                card,
+                versions=library_versions(),
+                sha256={"joblib": file_sha256(joblib_temporary), "npz": file_sha256(arrays_temporary)},
+            )
+            card_temporary.write_text(render(card), encoding="utf-8")
+            os.replace(joblib_temporary, path)
+            os.replace(arrays_temporary, arrays_path(path))
+            os.replace(card_temporary, card_path(path))
         self.card = card
         return path
 
 
-def read_card(path: Path) -> dict[str, Any]:
+def read_card(path: Path) -> ModelCard:
     card_file = card_path(path)
     if not card_file.exists():
         raise StanceError(f"{path}: not a stance model (its card {card_file.name} is missing)")
     try:
-        card = json.loads(card_file.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        raise StanceError(f"{card_file}: not a stance model card (not valid JSON)") from None
-    if not isinstance(card, dict) or "model_sha256" not in card:
-        raise StanceError(f"{card_file}: not a stance model card (no model_sha256)")
-    return card
+        text = card_file.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise StanceError(f"{card_file}: not a stance model card (not UTF-8 text)") from None
+    return parse(text, card_file)
 
 
-def load_model(path: str | Path | None = None) -> StanceModel:
+def _check_hash(path: Path, card: ModelCard, kind: str) -> None:
+    if file_sha256(path) != card.sha256[kind]:
+        raise StanceError(
+            f"{path}: the file's SHA-256 differs from its card's; it was changed or damaged, or its card comes "
+            "from another training run (two runs writing the same --out?); retrain it"
+        )
+
+
+def load_model(path: str | Path | None = None, *, trusted: bool = False) -> StanceModel:
     """Load a model: the path given, else $STANCE_MODEL, else the shipped default.
 
-    The card is checked before anything is unpickled: the file must hash to what the card says
-    and come from the installed scikit-learn's minor version, else predictions could silently differ.
+    By default the code-free `.npz` beside the joblib file is read: plain arrays, no pickle, so a
+    model file from anyone cannot run code. `trusted=True` unpickles the joblib file instead, to
+    get the scikit-learn `Pipeline`; unpickling runs whatever code the file names, and its card is
+    no defence (whoever writes a file can write a matching card): use it only for files you trust.
+
+    The card is checked before either file is read: both files must hash to what it says (so a
+    damaged file, or one paired with another run's card, is refused). The joblib path also requires
+    the scikit-learn minor version the file was saved with; the code-free path does not, because
+    its arrays mean the same whatever scikit-learn is installed (or none at all). A path to the
+    `.npz` or the card is taken to mean the model beside it.
     """
     path = Path(path or os.environ.get(MODEL_ENV) or default_model_path())
-    if not path.exists():
-        raise StanceError(f"{path}: no such model file")
+    if path.suffix in (".npz", ".json"):
+        path = path.with_suffix(".joblib")
     if path.is_dir():
         raise StanceError(f"{path}: is a directory, not a model file")
+    if not path.exists() and not arrays_path(path).exists():
+        raise StanceError(f"{path}: no such model file")
     card = read_card(path)
-    if file_sha256(path) != card["model_sha256"]:
-        raise StanceError(f"{path}: the file's SHA-256 differs from its card's; it was changed or damaged, retrain it")
-    saved = card.get("versions", {}).get("scikit-learn", "unknown")
+    if not trusted:
+        arrays_file = arrays_path(path)
+        if not arrays_file.exists():
+            raise StanceError(
+                f"{path}: its code-free file {arrays_file.name} is missing; retrain the model, "
+                "or pass trusted=True (--trust-model) to unpickle the joblib file if you trust it"
+            )
+        if path.exists():  # the joblib file may be left out when sharing a model; if present it must pair
+            _check_hash(path, card, "joblib")
+        _check_hash(arrays_file, card, "npz")
+        from stance.model_format import read
+
+        return StanceModel(card=card, arrays=read(arrays_file))
+    if not path.exists():
+        raise StanceError(f"{path}: no such model file")
+    _check_hash(path, card, "joblib")
+    if arrays_path(path).exists():
+        _check_hash(arrays_path(path), card, "npz")
+    saved = card.versions.get("scikit-learn", "unknown")
     installed = metadata.version("scikit-learn")
     if _minor(saved) != _minor(installed):
         raise StanceError(

@@ -7,14 +7,12 @@ a name is something a card, a test and a user can refer to.
 
 from __future__ import annotations
 
-import platform
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from datetime import UTC, datetime
-from importlib import metadata
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from stance.card import ModelCard
 from stance.errors import StanceError
 from stance.model import StanceModel
 from stance.schema import LABELS
@@ -135,16 +133,6 @@ def cross_validate(frame: pd.DataFrame, settings: str, seed: int, folds: int) ->
     }
 
 
-def library_versions() -> dict[str, str]:
-    versions = {"python": platform.python_version()}
-    for package in ("stance", "scikit-learn", "numpy", "scipy", "joblib", "pandas"):
-        try:
-            versions[package] = metadata.version(package)
-        except metadata.PackageNotFoundError:
-            versions[package] = "not installed"
-    return versions
-
-
 def train(
     records: pd.DataFrame | Iterable[Mapping[str, str]],
     *,
@@ -152,47 +140,47 @@ def train(
     seed: int = 0,
     cv: int = 5,
     compare: bool = False,
+    training_files: dict[str, Any] | None = None,
 ) -> StanceModel:
     """Fit a model on labelled records (text, label, optionally crisis) and describe it in a card.
 
     `cv` folds estimate its quality before the final fit on all rows (0 or 1 skips the estimate);
-    `compare` cross-validates every candidate setting too, so the card shows why this one was chosen.
+    `compare` cross-validates every candidate setting too, so the card shows why this one was chosen;
+    `training_files` (names and hashes of the files read) opens the card's training_data.
     """
     frame = as_frame(records)
     check_trainable(frame, cv)
     if settings not in CANDIDATES:
         raise StanceError(f"unknown settings {settings!r} (expected one of: {', '.join(CANDIDATES)})")
-    card: dict[str, Any] = {
-        "model": "stance TF-IDF + logistic regression",
-        "created": datetime.now(UTC).isoformat(timespec="seconds"),
-        "labels": [label for label in LABELS if label in set(frame["label"])],
-        "settings": {"name": settings, **_json_params(settings)}
+    cross = cross_validate(frame, settings, seed, cv) if cv >= 2 else None
+    candidates = None
+    if cross is not None and compare:
+        candidates = {
+            name: {
+                **_json_params(name),
+                **{
+                    key: value
+                    for key, value in (cross if name == settings else cross_validate(frame, name, seed, cv)).items()
+                    if key.startswith("macro_f1")
+                },
+            }
+            for name in CANDIDATES
+        }
+    pipeline = build_pipeline(settings, seed).fit(frame["text"].tolist(), frame["label"].to_numpy())
+    card = ModelCard(
+        labels=[label for label in LABELS if label in set(frame["label"])],
+        settings={"name": settings, **_json_params(settings)}
         | ({"chosen_because": WHY_DEFAULT} if settings == DEFAULT_SETTINGS else {}),
-        "seed": seed,
-        "training_data": {
+        seed=seed,
+        training_data={
+            **(training_files or {}),
             "rows": len(frame),
             "per_label": {label: int((frame["label"] == label).sum()) for label in LABELS},
             "crises": int(frame["crisis"].nunique()) if "crisis" in frame.columns else None,
         },
-    }
-    if cv >= 2:
-        card["cross_validation"] = cross_validate(frame, settings, seed, cv)
-        if compare:
-            card["candidates"] = {
-                name: {
-                    **_json_params(name),
-                    **{
-                        key: value
-                        for key, value in (
-                            card["cross_validation"] if name == settings else cross_validate(frame, name, seed, cv)
-                        ).items()
-                        if key.startswith("macro_f1")
-                    },
-                }
-                for name in CANDIDATES
-            }
-    pipeline = build_pipeline(settings, seed).fit(frame["text"].tolist(), frame["label"].to_numpy())
-    card["versions"] = library_versions()
+        cross_validation=cross,
+        candidates=candidates,
+    )
     return StanceModel(pipeline, card)
 
 
@@ -230,16 +218,16 @@ def train_files(
     frame = read_labelled(data)
     held_frame = read_labelled([held_out]) if held_out is not None else None
     dev_frame = read_labelled([real_dev]) if real_dev is not None else None
-    model = train(frame, settings=settings, seed=seed, cv=cv, compare=compare)
     hashed = [*data, *([held_out] if held_out is not None else [])]
-    model.card["training_data"] = {
+    files = {
         "files": [path.as_posix() for path in data],
         "sha256": files_sha256(hashed),
         "sha256_covers": [path.as_posix() for path in hashed],
-        **model.card["training_data"],
     }
-    if held_frame is not None:
-        model.card["held_out"] = {"file": held_out.as_posix(), **evaluate_model(model, held_frame)[0]}
+    model = train(frame, settings=settings, seed=seed, cv=cv, compare=compare, training_files=files)
+    if held_frame is not None and held_out is not None:
+        assert model.card is not None
+        model.card = replace(model.card, held_out={"file": held_out.as_posix(), **evaluate_model(model, held_frame)[0]})
     dev_report = evaluate_model(model, dev_frame)[0] if dev_frame is not None else None
     model.save(out)
     return TrainResult(model, dev_report)

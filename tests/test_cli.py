@@ -266,7 +266,7 @@ def test_classify_refuses_a_damaged_or_foreign_model_in_one_line(saved_model, da
         card = json.loads(card_file.read_text())
         card["versions"]["scikit-learn"] = "1.2.0"
         card_file.write_text(json.dumps(card))
-    result = run("classify", "-m", saved_model, "We deny it.")
+    result = run("classify", "-m", saved_model, "--trust-model", "We deny it.")
     assert result.exit_code == 1
     assert len(result.stderr.strip().splitlines()) == 1
     assert ("SHA-256 differs" if damage == "tamper" else "saved with scikit-learn 1.2.0") in result.stderr

@@ -63,11 +63,13 @@ def test_explain_refuses_an_unknown_label(fitted):
 def test_save_and_load_give_the_same_predictions(fitted, saved_model):
     texts = ["The ministry denied any involvement.", "We urge calm."]
     assert load_model(saved_model).predict(texts) == fitted.predict(texts)
+    assert load_model(saved_model, trusted=True).predict(texts) == fitted.predict(texts)
 
 
 def test_save_writes_a_card_with_the_files_hash_and_versions(saved_model):
     card = json.loads(saved_model.with_suffix(".json").read_text())
-    assert len(card["model_sha256"]) == 64
+    assert card["format_version"] == 2
+    assert {kind: len(digest) for kind, digest in card["sha256"].items()} == {"joblib": 64, "npz": 64}
     assert card["versions"]["scikit-learn"].startswith("1.")
     assert card["cross_validation"]["scheme"].startswith("StratifiedGroupKFold by crisis")
     assert card["settings"]["name"] in CANDIDATES
@@ -99,13 +101,14 @@ def test_load_refuses_a_changed_file_before_unpickling(saved_model):
         load_model(saved_model)
 
 
-def test_load_refuses_another_scikit_learn_version(saved_model):
+def test_trusted_load_refuses_another_scikit_learn_version_but_the_code_free_file_does_not(saved_model, fitted):
     card_file = saved_model.with_suffix(".json")
     card = json.loads(card_file.read_text())
     card["versions"]["scikit-learn"] = "0.24.2"
     card_file.write_text(json.dumps(card))
     with pytest.raises(StanceError, match=r"saved with scikit-learn 0\.24\.2.*retrain"):
-        load_model(saved_model)
+        load_model(saved_model, trusted=True)
+    assert load_model(saved_model).predict(["We urge calm."])[0].label == fitted.predict(["We urge calm."])[0].label
 
 
 def test_load_refuses_a_card_that_is_not_json(saved_model):
@@ -116,7 +119,7 @@ def test_load_refuses_a_card_that_is_not_json(saved_model):
 
 def test_load_follows_the_environment_variable(saved_model, monkeypatch, fitted):
     monkeypatch.setenv("STANCE_MODEL", str(saved_model))
-    assert load_model().card["model_sha256"] == json.loads(saved_model.with_suffix(".json").read_text())["model_sha256"]
+    assert load_model().card.sha256 == json.loads(saved_model.with_suffix(".json").read_text())["sha256"]
 
 
 def test_a_failed_save_keeps_the_previous_model(fitted, saved_model, monkeypatch):
@@ -156,8 +159,8 @@ def test_the_pipeline_keeps_the_scikit_learn_contract(statements, fitted):
 
 def test_compare_records_every_candidate_in_the_card(statements):
     model = train(statements, cv=3, compare=True)
-    assert set(model.card["candidates"]) == set(CANDIDATES)
-    assert all(0 <= c["macro_f1_mean"] <= 1 for c in model.card["candidates"].values())
+    assert set(model.card.candidates) == set(CANDIDATES)
+    assert all(0 <= c["macro_f1_mean"] <= 1 for c in model.card.candidates.values())
 
 
 def test_the_word_cached_char_features_equal_scikit_learns(statements):
@@ -188,5 +191,5 @@ def test_two_runs_on_the_same_data_save_byte_identical_models(tmp_path):
             check=True,
             capture_output=True,
         )
-        hashes.append(json.loads(out.with_suffix(".json").read_text())["model_sha256"])
+        hashes.append(json.loads(out.with_suffix(".json").read_text())["sha256"])
     assert hashes[0] == hashes[1]

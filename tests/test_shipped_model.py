@@ -1,6 +1,7 @@
 """The model in models/ is the one the shipped data trains, and it does what the README says."""
 
 import json
+import tomllib
 
 import pytest
 
@@ -18,6 +19,22 @@ def shipped():
 
 def test_the_default_model_is_the_repositorys():
     assert default_model_path() == REPO / "models" / "stance.joblib"
+
+
+def test_the_shipped_model_has_both_files_and_a_versioned_card_that_the_wheel_carries():
+    assert CARD["format_version"] == 2
+    assert set(CARD["sha256"]) == {"joblib", "npz"}
+    pyproject = tomllib.loads((REPO / "pyproject.toml").read_text())
+    carried = pyproject["tool"]["hatch"]["build"]["targets"]["wheel"]["force-include"]
+    for suffix in (".joblib", ".npz", ".json"):
+        assert (REPO / "models" / f"stance{suffix}").exists()
+        assert carried[f"models/stance{suffix}"] == f"stance/models/stance{suffix}"
+
+
+def test_the_shipped_model_loads_code_free_and_trusted_to_the_same_labels(shipped):
+    lines = (REPO / "examples" / "statements.txt").read_text().splitlines()
+    trusted = load_model(trusted=True)
+    assert [p.label for p in shipped.predict(lines)] == [p.label for p in trusted.predict(lines)]
 
 
 def test_the_card_hashes_the_shipped_data_so_a_stale_model_fails():
