@@ -35,11 +35,11 @@ def fit_temperature(probabilities: np.ndarray, gold_columns: Sequence[int]) -> f
     from scipy.optimize import minimize_scalar
 
     rows = np.arange(len(probabilities))
-    gold_columns = np.asarray(gold_columns)
+    gold = np.asarray(gold_columns)
 
     def log_loss(log_temperature: float) -> float:
         scaled = scale(probabilities, float(np.exp(log_temperature)))
-        return float(-np.log(np.clip(scaled[rows, gold_columns], 1e-300, None)).mean())
+        return float(-np.log(np.clip(scaled[rows, gold], 1e-300, None)).mean())
 
     best = minimize_scalar(log_loss, bounds=(np.log(0.05), np.log(20.0)), method="bounded")
     return round(float(np.exp(best.x)), 4)

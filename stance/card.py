@@ -37,6 +37,8 @@ class ModelCard:
     cross_validation: dict[str, Any] | None = None
     candidates: dict[str, Any] | None = None
     held_out: dict[str, Any] | None = None
+    # The temperature that turns raw probabilities into calibrated ones; None: used as they are.
+    calibration: dict[str, Any] | None = None
     versions: dict[str, str] = field(default_factory=dict)
     sha256: dict[str, str] = field(default_factory=dict)
     format_version: int = FORMAT_VERSION

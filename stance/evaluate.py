@@ -81,7 +81,20 @@ def evaluate_model(model: StanceModel, frame: pd.DataFrame) -> tuple[dict[str, A
     """Predict every labelled row and score it, per actor too when the frame names actors."""
     predictions = model.predict(frame["text"].tolist())
     actors = frame["actor"].tolist() if "actor" in frame.columns else None
-    return evaluate(frame["label"].tolist(), [p.label for p in predictions], actors), predictions
+    gold = frame["label"].tolist()
+    report = evaluate(gold, [p.label for p in predictions], actors)
+    report["calibration"] = confidence_report([p.confidence for p in predictions], [p.label for p in predictions], gold)
+    return report, predictions
+
+
+def confidence_report(confidence: list[float], predicted: list[str], gold: list[str]) -> dict[str, Any]:
+    """How far the confidence can be trusted here: ECE, and what each `--min-confidence` step keeps."""
+    from dataclasses import asdict
+
+    from stance.calibration import reliability, reliability_curve
+
+    correct = [p == g for p, g in zip(predicted, gold, strict=True)]
+    return {**asdict(reliability(confidence, correct)), "curve": reliability_curve(confidence, correct)}
 
 
 def misclassified(frame: pd.DataFrame, predictions: list[Prediction]) -> list[dict[str, Any]]:

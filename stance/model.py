@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from stance.calibration import scale
 from stance.card import ModelCard, library_versions, parse, render
 from stance.errors import StanceError
 from stance.schema import LABELS, UNCERTAIN
@@ -123,9 +124,17 @@ class StanceModel:
         """Probabilities, one row a statement, columns in `self.labels` order."""
         texts = _checked_texts(texts)
         if self._pipeline is not None:
-            return self._pipeline.predict_proba(texts)[:, self._columns]
-        assert self._arrays is not None
-        return self._arrays.predict_proba(texts)[:, self._columns]
+            raw = self._pipeline.predict_proba(texts)[:, self._columns]
+        else:
+            assert self._arrays is not None
+            raw = self._arrays.predict_proba(texts)[:, self._columns]
+        return scale(raw, self.temperature)
+
+    @property
+    def temperature(self) -> float:
+        """The card's calibration temperature (1.0 when the model was trained without cross-validation)."""
+        calibration = self.card.calibration if self.card is not None else None
+        return float(calibration["temperature"]) if calibration else 1.0
 
     def predict(self, texts: Iterable[str], min_confidence: float | None = None) -> list[Prediction]:
         """Label each statement; below `min_confidence` the label is `uncertain`, probabilities kept."""

@@ -18,6 +18,7 @@ from stance.model import StanceModel
 from stance.schema import LABELS
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
     from sklearn.pipeline import Pipeline
 
@@ -94,6 +95,7 @@ def check_trainable(frame: pd.DataFrame, folds: int) -> None:
 def cross_validate(frame: pd.DataFrame, settings: str, seed: int, folds: int) -> dict[str, Any]:
     """Out-of-fold macro-F1, grouped by crisis where the data names crises, so that the estimate
     measures crises the model has not seen, as the held-out split does."""
+    import numpy as np
     from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
     from sklearn.model_selection import cross_validate as sk_cross_validate
 
@@ -120,9 +122,12 @@ def cross_validate(frame: pd.DataFrame, settings: str, seed: int, folds: int) ->
         return_estimator=True,
         return_indices=True,
     )
-    predicted = gold.copy()
+    classes = sorted(set(gold))
+    probabilities = np.zeros((len(texts), len(classes)))
     for estimator, test_index in zip(result["estimator"], result["indices"]["test"], strict=True):
-        predicted[test_index] = estimator.predict([texts[i] for i in test_index])
+        columns = [classes.index(label) for label in estimator.classes_]
+        probabilities[np.ix_(test_index, columns)] = estimator.predict_proba([texts[i] for i in test_index])
+    predicted = np.asarray(classes)[probabilities.argmax(axis=1)]
     scores = result["test_score"]
     return {
         "scheme": scheme,
@@ -130,6 +135,27 @@ def cross_validate(frame: pd.DataFrame, settings: str, seed: int, folds: int) ->
         "macro_f1_mean": round(float(scores.mean()), 4),
         "macro_f1_std": round(float(scores.std()), 4),
         "per_label": per_label_scores(gold, predicted),
+        "calibration": calibrate(probabilities, [classes.index(label) for label in gold]),
+    }
+
+
+def calibrate(probabilities: np.ndarray, gold_columns: list[int]) -> dict[str, Any]:
+    """The temperature fitted on out-of-fold probabilities, and the calibration error it leaves."""
+    import numpy as np
+
+    from stance.calibration import fit_temperature, reliability, scale
+
+    temperature = fit_temperature(probabilities, gold_columns)
+    correct = probabilities.argmax(axis=1) == np.asarray(gold_columns)
+
+    def ece(scaled: np.ndarray) -> float:
+        return round(reliability(scaled.max(axis=1), correct).ece, 4)
+
+    return {
+        "temperature": temperature,
+        "fitted_on": "out-of-fold probabilities of the cross-validation above",
+        "ece_before": ece(probabilities),
+        "ece_after": ece(scale(probabilities, temperature)),
     }
 
 
@@ -180,6 +206,7 @@ def train(
         },
         cross_validation=cross,
         candidates=candidates,
+        calibration=cross.pop("calibration") if cross is not None else None,
     )
     return StanceModel(pipeline, card)
 
