@@ -1,0 +1,226 @@
+"""Who is speaking: a tracker of the speakers met so far, for pronouns, role nouns and surnames.
+
+The tracker does not walk the article itself: the reader passes the position of each phrase, and
+the tracker looks only behind it. Every look-up is bounded (an index of mentions, a window of recent
+speakers), so an article is read in time linear in its length.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from dataclasses import dataclass, replace
+from itertools import islice
+
+from stance.extract.grammar import LEADING_ADVERBIAL, PERSON_ROLES, TITLE_LOWER
+from stance.extract.lexicon import Markers, person_name
+from stance.schema import ACTORS, OTHER_ACTOR
+
+# How many earlier speakers a pronoun or role noun may reach back over.
+RECENT = 200
+
+
+@dataclass
+class Speaker:
+    phrase: str
+    actor: str
+    display: str
+    is_person: bool
+    position: int = 0
+
+
+ROLE_NOUNS = {
+    "spokesman": ("spokesman", "spokeswoman", "spokesperson", "spokesmen", "spokespeople"),
+    "spokeswoman": ("spokesman", "spokeswoman", "spokesperson"),
+    "spokesperson": ("spokesman", "spokeswoman", "spokesperson"),
+    "ministry": ("ministry",),
+    "department": ("department",),
+    "agency": ("agency", "unhcr", "unicef", "wfp", "ocha", "ohchr", "unrwa", "programme"),
+    "mission": ("mission", "peacekeep"),
+    "envoy": ("envoy", "ambassador", "representative"),
+    "ambassador": ("ambassador", "envoy", "representative"),
+    "minister": ("minister",),
+    "official": ("official", "spokes", "minister", "envoy", "ambassador", "director", "secretary"),
+    "diplomat": ("diplomat", "envoy", "ambassador", "minister"),
+    "kremlin": ("kremlin",),
+    "presidency": ("presidency", "president"),
+    "president": ("president",),
+    "director": ("director",),
+    "secretary": ("secretary",),
+    "office": ("office",),
+    "organisation": ("united nations", "organisation", "organization"),
+    "organization": ("united nations", "organisation", "organization"),
+    "coordinator": ("coordinator",),
+    "statement": ("ministry", "department", "kremlin", "office"),
+}
+PERSON_PRONOUNS = {"he", "she", "him", "her"}
+INSTITUTIONS = (
+    "ministry",
+    "department",
+    "kremlin",
+    "office",
+    "agency",
+    "mission",
+    "government",
+    "council",
+    "presidency",
+    "united nations",
+    "embassy",
+    "moscow",
+    "ankara",
+    "washington",
+)
+ANY_PRONOUNS = {"they", "it"}
+
+
+def role_head(lowered: str) -> str | None:
+    """The role noun of a definite phrase like "the spokesman" or "the ministry", if any."""
+    words = re.findall(r"[a-z-]+", lowered)
+    if not words or len(words) > 4 or words[0] not in ("the", "its", "his", "her", "their"):
+        return None
+    for word in reversed(words):
+        if word in ROLE_NOUNS:
+            return word
+    return None
+
+
+class SpeakerTracker:
+    """The speakers met so far in one article, for pronouns, roles and surnames."""
+
+    def __init__(self, text: str, aliases: dict[str, str]) -> None:
+        self.text = text
+        self.markers = Markers(aliases)
+        self.people: dict[str, str] = {}
+        self.speakers: list[Speaker] = []
+        self.mentions: list[Speaker] = []
+        self.full_names: dict[str, str] = {}
+        self._meet_people()
+        self.mentions.sort(key=lambda m: m.position)
+        self._mention_starts = [m.position for m in self.mentions]
+        # Every marker in the article, found once; role windows per noun set are built on demand.
+        self._markers_found = [(m.start(), m.end(), m.group(0)) for m in self.markers.pattern.finditer(text)]
+        self._role_windows: dict[tuple[str, ...], tuple[list[int], list[tuple[str, str]]]] = {}
+
+    def _meet_people(self) -> None:
+        """Note who the article names in full or by title, so that a bare surname later can count.
+
+        "Kremlin spokesman Dmitry Peskov" and "Dmitry Peskov" both introduce "Peskov"; so does
+        "Anton Belsky, a Kremlin spokesman" for a name the alias table does not know.
+        """
+        for word, actor in self.markers.actor_of.items():
+            parts = word.split()
+            if len(parts) > 1 and parts[-1] in self.markers.bare_surnames and word in self.text:
+                self.people.setdefault(parts[-1], actor)
+                self.full_names.setdefault(parts[-1], word)
+        name = r"[A-ZÀ-ÖØ-Þİ][\w'’-]+(?:\s+[A-ZÀ-ÖØ-Þİ][\w'’-]+){1,3}"
+        markers = self.markers.pattern.pattern
+        titled = re.compile(
+            rf"(?P<marker>{markers})(?:[’']s)?(?:\s+(?:{TITLE_LOWER}|[A-Z][\w-]+)){{0,6}}?,?\s+(?P<name>{name})"
+            rf"|(?P<name2>{name}),\s+(?:(?:a|an|the)\s+)?(?:(?:{TITLE_LOWER}|[A-Z][\w’'-]+)\s+){{0,4}}?"
+            rf"(?P<marker2>{markers})"
+        )
+        for match in titled.finditer(self.text):
+            marker = match.group("marker") or match.group("marker2")
+            found = person_name(match.group("name") or match.group("name2"), self.markers)
+            actor = self.markers.actor_of.get(marker)
+            if found and actor in ACTORS and len(found.split()) > 1:
+                self.people.setdefault(found, actor)
+                self.people.setdefault(found.split()[-1], actor)
+                self.full_names.setdefault(found.split()[-1], found)
+                self.mentions.append(Speaker(match.group(0), actor, found, is_person=True, position=match.start()))
+
+    def resolve(self, phrase: str, position: int) -> Speaker | None:
+        """The speaker a phrase at `position` names: a new one, or an earlier one by pronoun, role noun or surname."""
+        phrase = re.sub(r"\s+", " ", phrase).strip(" ,—–-")
+        phrase = LEADING_ADVERBIAL.sub("", phrase)
+        phrase = re.split(r",\s+(?:and|but|while)\s+|;\s+", phrase)[-1]
+        phrase = re.sub(r"^(?:and|but|while|as|who|which|where)\s+", "", phrase, flags=re.I)
+        if not phrase or len(phrase.split()) > 18:
+            return None
+        lowered = phrase.lower()
+        if lowered in PERSON_PRONOUNS:
+            spoken = next((s for s in self._recent() if s.is_person), None)
+            before = bisect_left(self._mention_starts, position)
+            named = self.mentions[before - 1] if before else None
+            if (
+                named
+                and (spoken is None or named.position > spoken.position)
+                and named.display != (spoken.display if spoken else None)
+            ):
+                return self._again(named, position)
+            return self._again(spoken, position) if spoken else None
+        if lowered in ANY_PRONOUNS:
+            return self._by_role(INSTITUTIONS, position) or self._latest(lambda s: True, position)
+        actor, _ = self.markers.first(phrase, self.people)
+        name = person_name(phrase, self.markers) or (phrase if phrase in self.people else None)
+        if actor is None:
+            head = role_head(lowered)
+            if head is not None:
+                earlier = self._by_role(ROLE_NOUNS[head], position)
+                if earlier is not None:
+                    return earlier
+            if name is None and not re.search(r"[A-Z]", phrase):
+                return None
+            actor = OTHER_ACTOR
+        if name is not None:
+            self.people.setdefault(name, actor)
+            surname = name.split()[-1]
+            if len(name.split()) > 1:
+                self.people.setdefault(surname, actor)
+                self.full_names.setdefault(surname, name)
+            name = self.full_names.get(name, name)
+        is_person = name is not None or bool(PERSON_ROLES.search(phrase))
+        speaker = Speaker(phrase, actor, name or phrase, is_person=is_person, position=position)
+        self.speakers.append(speaker)
+        return speaker
+
+    def latest(self, position: int) -> Speaker | None:
+        """The most recent speaker, heard again at `position`."""
+        return self._latest(lambda s: True, position)
+
+    def _recent(self):
+        return islice(reversed(self.speakers), RECENT)
+
+    def _latest(self, fits, position: int) -> Speaker | None:
+        for speaker in self._recent():
+            if fits(speaker):
+                return self._again(speaker, position)
+        return None
+
+    def _again(self, speaker: Speaker, position: int) -> Speaker:
+        """The same speaker, heard again here: the most recent is what a later "he" or role means."""
+        speaker = replace(speaker, position=position)
+        self.speakers.append(speaker)
+        return speaker
+
+    def _windows(self, nouns: tuple[str, ...]) -> tuple[list[int], list[tuple[str, str]]]:
+        """Where the article mentions an institution a role noun can mean: "Turkey's Defence Ministry"."""
+        if nouns not in self._role_windows:
+            starts, found = [], []
+            for start, end, word in self._markers_found:
+                after = re.match(r"(?:[’']s)?((?:\s+[\w-]+){0,4})", self.text[end : end + 60])
+                window = word + after.group(0)
+                ends = [window.lower().find(n) + len(n) for n in nouns if n in window.lower()]
+                if ends:
+                    cut = re.match(r"[\w-]*", window[max(ends) :]).end()
+                    starts.append(start)
+                    found.append((window[: max(ends) + cut], self.markers.actor_of[word]))
+            self._role_windows[nouns] = (starts, found)
+        return self._role_windows[nouns]
+
+    def _by_role(self, nouns: tuple[str, ...], position: int) -> Speaker | None:
+        """The nearest earlier speaker, or institution merely mentioned, that a role noun can mean.
+
+        "Turkey's Defence Ministry gave a different account. [...] the ministry said" means
+        Turkey's ministry even though it had not spoken before.
+        """
+        spoken = next((s for s in self._recent() if any(n in s.phrase.lower() for n in nouns)), None)
+        starts, found = self._windows(nouns)
+        # A window that starts before the phrase but runs past it still counts, as it did when scanned.
+        before = bisect_left(starts, position)
+        if before and (spoken is None or starts[before - 1] > spoken.position):
+            phrase, actor = found[before - 1]
+            speaker = Speaker(phrase.strip(), actor, phrase.strip(), is_person=False, position=position)
+            self.speakers.append(speaker)
+            return speaker
+        return self._again(spoken, position) if spoken else None

@@ -1,0 +1,229 @@
+"""Statements: the quoted passages and reported clauses of an article, each with its speaker and span."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, replace
+from itertools import pairwise
+
+from stance.extract import segment
+from stance.extract.grammar import (
+    ACT,
+    ADDING,
+    ADVERBIAL,
+    HEAD,
+    LEADING_ADVERBIAL,
+    OBJECT_THEN_THAT,
+    SECOND_CLAUSE,
+    SPEAKER_AFTER,
+    SPEAKER_BEFORE,
+    TAIL,
+    THAT,
+    VERB,
+)
+from stance.extract.speakers import Speaker, SpeakerTracker
+from stance.schema import ACTORS
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One statement found in an article: its words, speaker, actor, span and reporting verb.
+
+    `statement_id` is stable for the same article text and span; `duplicate_of` names the first
+    statement with the same words when the article repeats one (a caption repeating the lede).
+    """
+
+    text: str
+    actor: str
+    speaker: str
+    form: str
+    start: int
+    end: int
+    verb: str = ""
+    statement_id: str = ""
+    duplicate_of: str = ""
+
+
+class _Reader:
+    """Walks one article paragraph by paragraph and sentence by sentence."""
+
+    def __init__(self, text: str, aliases: dict[str, str]) -> None:
+        self.text = text
+        self.tracker = SpeakerTracker(text, aliases)
+        self.position = 0
+
+    def resolve(self, phrase: str) -> Speaker | None:
+        return self.tracker.resolve(phrase, self.position)
+
+    def read(self) -> list[Statement]:
+        found: list[Statement] = []
+        carried_open = False
+        for number, (p_start, p_end) in enumerate(segment.paragraphs(self.text)):
+            if number == 0 and not re.search(r"[.!?”\"’]\s*$", self.text[p_start:p_end]):
+                continue  # a headline: no speaker, no sentence
+            quotes, carried_open = segment.quotes(self.text, p_start, p_end, carried_open)
+            quotes = [q for q in quotes if self.text[q[0] : q[1]].strip()]
+            full = [q for q in quotes if not self._is_partial(q, p_start)]
+            for s_start, s_end in segment.sentences(self.text, p_start, p_end, quotes):
+                self.position = s_start
+                in_sentence = [q for q in full if s_start <= q[0] and q[1] <= s_end]
+                if in_sentence:
+                    found.extend(self._direct(s_start, s_end, in_sentence))
+                else:
+                    found.extend(self._reported(s_start, s_end))
+        return found
+
+    def _is_partial(self, quote: tuple[int, int], paragraph_start: int) -> bool:
+        """A quote that is part of a reported clause ("what it called “baseless slander”")."""
+        inner = self.text[quote[0] : quote[1]].strip()
+        before = self.text[max(paragraph_start, quote[0] - 40) : quote[0] - 1]
+        if re.search(
+            r"(?:called|calls|call|described as|termed|dubbed|branded|as|of|a|an|the|its|their|his|her)\s*$", before
+        ):
+            return True
+        return inner[:1].islower() and not re.search(r"[:,]\s*$", before)
+
+    def _direct(self, s_start: int, s_end: int, quotes: list[tuple[int, int]]) -> list[Statement]:
+        """Each quoted passage of a sentence, attributed from around it or to the latest speaker."""
+        text = self.text
+        first_open = quotes[0][0] - 1
+        last_close = quotes[-1][1] + 1
+        speaker = None
+        verb = ""
+        between = [text[a[1] + 1 : b[0] - 1] for a, b in pairwise(quotes)]
+        for gap in between:
+            match = SPEAKER_AFTER.match(gap)
+            if match:
+                speaker = self.resolve(match.group("speaker1") or match.group("speaker2"))
+                verb = _verb_of(match.group(0))
+                break
+        if speaker is None:
+            after = text[last_close:s_end]
+            match = SPEAKER_AFTER.match(after)
+            if match:
+                speaker = self.resolve(match.group("speaker1") or match.group("speaker2"))
+                verb = _verb_of(match.group(0))
+        if speaker is None:
+            before = text[s_start:first_open]
+            match = SPEAKER_BEFORE.search(before)
+            if match:
+                speaker = self.resolve(match.group("speaker"))
+                verb = match.group("verb")
+        if speaker is None:
+            speaker = self.tracker.latest(self.position)
+        if speaker is None:
+            return []
+        statements = []
+        for q_start, q_end in quotes:
+            start, end = segment.trim(text, q_start, q_end, strip_final_stop=False)
+            if end > start:
+                statements.append(
+                    Statement(text[start:end], speaker.actor, speaker.display, "direct", start, end, verb)
+                )
+        # “...,” she said, adding that ...: the reported clause after the attribution is a statement too.
+        adding = ADDING.search(text, last_close, s_end)
+        if adding:
+            statements += self._clauses(adding.end(), s_end, speaker, _verb_of(adding.group(0)))
+        return statements
+
+    def _reported(self, s_start: int, s_end: int) -> list[Statement]:
+        """A reported clause: "X said (that) ...", "X denied ...", "according to X, ...", "..., X said"."""
+        text = self.text
+        sentence = text[s_start:s_end]
+        # "..., the ministry said." / "..., said the ministry."
+        tail = TAIL.search(sentence)
+        if tail:
+            phrase = tail.group("speaker1") or tail.group("speaker2")
+            if re.match(r"(?:his|her|its|their)\b", phrase.strip(), re.I):
+                # "X called for ..., his spokesman said": the spokesman speaks for the clause's subject.
+                phrase = sentence[: tail.start()] + " " + phrase
+            speaker = self.resolve(phrase)
+            if speaker is not None:
+                return self._clauses(s_start, s_start + tail.start(), speaker, _verb_of(tail.group(0)))
+        according = re.match(r"\s*According to (?P<speaker>[^,]{1,100}),\s*", sentence)
+        if according:
+            speaker = self.resolve(according.group("speaker"))
+            if speaker is not None:
+                return self._clauses(s_start + according.end(), s_end, speaker, "according to")
+        opening = LEADING_ADVERBIAL.match(sentence)
+        offset = opening.end() if opening else 0
+        match = HEAD.match(sentence, offset)
+        if not match:
+            return []
+        speaker = self.resolve(match.group("speaker"))
+        if speaker is None:
+            return []
+        verb_start = s_start + match.start("verb")
+        verb_end = s_start + match.end("verb")
+        if re.fullmatch(ACT, match.group("verb")):
+            return self._clauses(verb_start, s_end, speaker, match.group("verb"))
+        rest = text[verb_end:s_end]
+        skip = re.match(rf"{ADVERBIAL}\s*(?:,\s*)?", rest)
+        content = verb_end + (skip.end() if skip else 0)
+        that = THAT.match(text, content, s_end) or OBJECT_THEN_THAT.match(text, content, s_end)
+        if that:
+            content = that.end()
+        elif match.group("verb") == "told":
+            obj = re.match(
+                r"\s*(?:[A-Z][\w-]*|reporters|journalists|lawmakers|the \w+|a \w+ \w+)\s*(?:that\s+)?",
+                text[content:s_end],
+            )
+            if obj:
+                content += obj.end()
+        return self._clauses(content, s_end, speaker, match.group("verb"))
+
+    def _clauses(self, start: int, end: int, speaker: Speaker, verb: str) -> list[Statement]:
+        """The statement(s) in a reported span: one per clause, so "..., and that ...", ", adding
+        that ..." and "... and urged ..." start a second one."""
+        text = self.text
+        cut = SECOND_CLAUSE.search(text, start, end)
+        if cut and cut.group("act"):
+            parts = [(start, cut.start(), verb), (cut.start("act"), end, cut.group("act"))]
+        elif cut:
+            parts = [(start, cut.start(), verb), (cut.end(), end, _verb_of(cut.group(0)) or verb)]
+        else:
+            parts = [(start, end, verb)]
+        statements = []
+        for part_start, part_end, part_verb in parts:
+            a, b = segment.trim(text, part_start, part_end)
+            if len(text[a:b].split()) >= 3:
+                statements.append(Statement(text[a:b], speaker.actor, speaker.display, "reported", a, b, part_verb))
+        return statements
+
+
+_VERB_WORD = re.compile(rf"\b(?:{VERB}|adding|stressing|noting|warning|saying)\b")
+
+
+def _verb_of(attribution: str) -> str:
+    """The reporting verb in an attribution phrase ("the ministry said Friday" -> "said")."""
+    match = _VERB_WORD.search(attribution)
+    return match.group(0) if match else ""
+
+
+def _with_ids(text: str, statements: list[Statement]) -> list[Statement]:
+    """Stamp each statement with a stable id and, when its words repeat an earlier one, `duplicate_of`."""
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    first: dict[tuple[str, str], str] = {}
+    stamped = []
+    for statement in statements:
+        statement_id = hashlib.sha256(f"{digest}:{statement.start}:{statement.end}".encode()).hexdigest()[:12]
+        key = (statement.actor, " ".join(statement.text.lower().split()).rstrip("."))
+        duplicate_of = first.setdefault(key, statement_id)
+        stamped.append(
+            replace(
+                statement, statement_id=statement_id, duplicate_of="" if duplicate_of == statement_id else duplicate_of
+            )
+        )
+    return stamped
+
+
+def extract_statements(text: str, aliases: dict[str, str] | None = None, all_speakers: bool = False) -> list[Statement]:
+    """Every statement in an article by the four actors (and by anyone, with `all_speakers`).
+
+    `aliases` maps further names to actors (`read_aliases` reads them from a CSV file).
+    """
+    statements = _with_ids(text, _Reader(text, aliases or {}).read())
+    if not all_speakers:
+        statements = [s for s in statements if s.actor in ACTORS]
+    return statements
