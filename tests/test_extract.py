@@ -114,3 +114,51 @@ def test_one_paragraph_a_line_reads_like_blank_line_paragraphs():
     assert [(s.actor, s.text) for s in extract_statements(single, aliases)] == [
         (s.actor, s.text) for s in extract_statements(article, aliases)
     ]
+
+
+def test_an_alias_file_saved_with_a_bom_reads_its_first_column(tmp_path):
+    aliases = read_aliases(write(tmp_path / "a.csv", "\ufeffalias,actor\nIvo Marek,un\n"))
+    assert aliases == {"Ivo Marek": "un"}
+
+
+def test_an_alias_file_may_say_what_kind_of_name_each_alias_is(tmp_path):
+    aliases = read_aliases(
+        write(tmp_path / "a.csv", "alias,actor,kind\nIvo Marek,un,person\nNorth Fleet,kremlin,institution\n")
+    )
+    assert aliases.kind("Ivo Marek") == "person" and aliases.kind("North Fleet") == "institution"
+    [statement] = extract_statements("The North Fleet said the ships were in port.", aliases)
+    assert statement.actor == "kremlin"
+
+
+def test_an_alias_file_with_an_unknown_kind_names_the_line(tmp_path):
+    path = write(tmp_path / "a.csv", "alias,actor,kind\nIvo Marek,un,boss\n")
+    with pytest.raises(StanceError, match="line 2, column 'kind': unknown kind 'boss'"):
+        read_aliases(path)
+
+
+def test_each_statement_names_its_reporting_verb():
+    found = extract_statements("Turkey's Foreign Ministry condemned the attack. The Kremlin denied any role in it.")
+    assert [s.verb for s in found] == ["condemned", "denied"]
+
+
+def test_statement_ids_are_stable_and_a_repeated_statement_points_to_the_first():
+    text = "The Kremlin said it had no ships in the area.\n\nThe Kremlin said it had no ships in the area."
+    first, again = extract_statements(text)
+    assert [s.statement_id for s in extract_statements(text)] == [first.statement_id, again.statement_id]
+    assert first.statement_id != again.statement_id
+    assert first.duplicate_of == "" and again.duplicate_of == first.statement_id
+
+
+def test_a_300_kb_article_is_read_in_a_few_seconds():
+    import time
+
+    paragraph = (
+        "The ministry said the talks would resume next week.\n\n"
+        '"We will not accept this," Kremlin spokesman Dmitry Peskov told reporters.\n\n'
+        "He added that the convoy had been stopped at the border.\n\n"
+    )
+    article = paragraph * (300_000 // len(paragraph))
+    started = time.perf_counter()
+    found = extract_statements(article)
+    assert len(found) > 3000
+    assert time.perf_counter() - started < 20

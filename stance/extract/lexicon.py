@@ -112,7 +112,7 @@ class Markers:
                 continue
             return self.actor_of[word], word
         for name, actor in known_people.items():
-            if re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", phrase):
+            if name in phrase and re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", phrase):
                 return actor, name
         return None, None
 

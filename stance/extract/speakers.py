@@ -10,14 +10,18 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from itertools import islice
 
 from stance.extract.grammar import LEADING_ADVERBIAL, PERSON_ROLES, TITLE_LOWER
 from stance.extract.lexicon import Markers, person_name
 from stance.schema import ACTORS, OTHER_ACTOR
 
+_SPACES = re.compile(r"\s+")
+_LAST_CLAUSE = re.compile(r",\s+(?:and|but|while)\s+|;\s+")
+_CONJUNCTION = re.compile(r"^(?:and|but|while|as|who|which|where)\s+", re.I)
 # How many earlier speakers a pronoun or role noun may reach back over.
-RECENT = 200
+RECENT = 50
 
 
 @dataclass
@@ -71,6 +75,12 @@ INSTITUTIONS = (
     "washington",
 )
 ANY_PRONOUNS = {"they", "it"}
+
+
+@lru_cache(maxsize=4096)
+def _names_role(phrase: str, nouns: tuple[str, ...]) -> bool:
+    lowered = phrase.lower()
+    return any(noun in lowered for noun in nouns)
 
 
 def role_head(lowered: str) -> str | None:
@@ -131,10 +141,10 @@ class SpeakerTracker:
 
     def resolve(self, phrase: str, position: int) -> Speaker | None:
         """The speaker a phrase at `position` names: a new one, or an earlier one by pronoun, role noun or surname."""
-        phrase = re.sub(r"\s+", " ", phrase).strip(" ,—–-")
+        phrase = _SPACES.sub(" ", phrase).strip(" ,—–-")
         phrase = LEADING_ADVERBIAL.sub("", phrase)
-        phrase = re.split(r",\s+(?:and|but|while)\s+|;\s+", phrase)[-1]
-        phrase = re.sub(r"^(?:and|but|while|as|who|which|where)\s+", "", phrase, flags=re.I)
+        phrase = _LAST_CLAUSE.split(phrase)[-1]
+        phrase = _CONJUNCTION.sub("", phrase)
         if not phrase or len(phrase.split()) > 18:
             return None
         lowered = phrase.lower()
@@ -214,7 +224,7 @@ class SpeakerTracker:
         "Turkey's Defence Ministry gave a different account. [...] the ministry said" means
         Turkey's ministry even though it had not spoken before.
         """
-        spoken = next((s for s in self._recent() if any(n in s.phrase.lower() for n in nouns)), None)
+        spoken = next((s for s in self._recent() if _names_role(s.phrase, nouns)), None)
         starts, found = self._windows(nouns)
         # A window that starts before the phrase but runs past it still counts, as it did when scanned.
         before = bisect_left(starts, position)

@@ -45,6 +45,9 @@ class Statement:
     duplicate_of: str = ""
 
 
+_SKIP_ADVERBIAL = re.compile(rf"{ADVERBIAL}\s*(?:,\s*)?")
+
+
 class _Reader:
     """Walks one article paragraph by paragraph and sentence by sentence."""
 
@@ -159,7 +162,7 @@ class _Reader:
         if re.fullmatch(ACT, match.group("verb")):
             return self._clauses(verb_start, s_end, speaker, match.group("verb"))
         rest = text[verb_end:s_end]
-        skip = re.match(rf"{ADVERBIAL}\s*(?:,\s*)?", rest)
+        skip = _SKIP_ADVERBIAL.match(rest)
         content = verb_end + (skip.end() if skip else 0)
         that = THAT.match(text, content, s_end) or OBJECT_THEN_THAT.match(text, content, s_end)
         if that:
