@@ -9,16 +9,26 @@ SAY = (
     r"explained|maintained|wrote|posted|confirmed|acknowledged|replied|responded|cautioned|recalled|pointed out|"
     r"emphasised|emphasized|underlined|underscored|charged|alleged|complained|countered|retorted|asserted|"
     r"observed|remarked|suggested|went on|continued|concluded|predicted|estimated|reported|conceded|admitted|"
-    r"reminded|assured|informed|briefed"
+    r"reminded|assured|informed|briefed|notified"
 )
 ACT = (
     r"denied|denies|condemned|condemns|urged|urges|rejected|rejects|called for|called on|calls for|calls on|"
     r"dismissed|dismisses|accused|accuses|denounced|denounces|blamed|blames|demanded|demands|appealed|appeals|"
     r"deplored|deplores|criticised|criticized|criticises|criticizes|praised|welcomed|welcomes|expressed|expresses|"
     r"offered|offers|pledged|vowed|refused|hailed|thanked|voiced|lamented|regretted|branded|described|"
-    r"ruled out|threatened|promised|asked|invited|proposed|reaffirmed|insisted on|encouraged|encourages"
+    r"ruled out|threatened|promised|asked|invited|proposed|reaffirmed|insisted on|encouraged|encourages|"
+    r"lashed out at|lashes out at|hit out at|hits out at|slammed|slams|blasted|blasts|regrets|decried|decries|"
+    r"vows|pledges|threatens|hails|praises|rules out|called|calls"
 )
-VERB = rf"(?:{SAY}|{ACT})"
+# "warned of" and "warned against" report an act, not a clause: tried before the "warned" of SAY.
+WARN_OF = r"warned of|warned against|warns of|warns against"
+VERB = rf"(?:{WARN_OF}|{SAY}|{ACT})"
+# "The mission is demanding ...": a progressive act, the span starts at the auxiliary.
+PROGRESSIVE = r"(?:is|are|was|were) (?:demanding|urging|calling for|calling on|seeking|denying|rejecting|pressing for)"
+# Participles that carry a second statement: "..., adding (that) ..." starts it after the participle,
+# "..., urging ..." starts it at the participle (the act is part of the statement).
+PARTICIPLE_SAY = r"adding|stressing|noting|warning|saying|insisting|arguing|explaining|emphasising|emphasizing"
+PARTICIPLE_ACT = r"estimating|calling for|calling on|urging|accusing|denying|rejecting|condemning|demanding"
 ADVERBIAL = (
     r"(?:\s*,?\s*(?:(?:late |early |earlier |later )?on (?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
     r"(?: (?:morning|afternoon|evening|night))?|(?:late |early )?(?:on )?(?:Monday|Tuesday|Wednesday|Thursday|Friday|"
@@ -35,7 +45,7 @@ ADVERBIAL = (
 )
 LEADING_ADVERBIAL = re.compile(
     r"^(?:(?:In|On|At|Later|Earlier|Separately|Meanwhile|However|But|And|Speaking|Asked|Responding|Writing|"
-    r"Yesterday|Today|Last|This)\b[^,]{0,80},\s*)+"
+    r"Yesterday|Today|Last|This|(?!Beijing)[A-Z][a-z]+ing)\b[^,]{0,80},\s*)+"
 )
 THAT = re.compile(r"\s*,?\s*that\b\s*")
 # "told reporters that", "reminded Beijing that": an object of up to six words, then "that".
@@ -51,24 +61,63 @@ SPEAKER_BEFORE = re.compile(rf"(?P<speaker>[^.;“”\"]{{1,140}}?)\s+(?P<verb>{
 
 # "..., the ministry said." / "..., said the ministry." at the end of a sentence.
 TAIL = re.compile(
-    rf",\s*(?:(?P<speaker1>(?:[^\s,.;“”\"]+\s+){{0,7}}?[^\s,.;“”\"]+)\s+(?:{SAY}){ADVERBIAL}"
+    rf",\s*(?:(?P<speaker1>(?:[^\s,;“”\"]+\s+){{0,7}}?[^\s,;“”\"]+)\s+(?:{SAY}){ADVERBIAL}"
     rf"(?:\s+(?:in|on|at|to|during|after|before|via|through|from)\b[^,.;:“”\"]{{0,60}})?"
-    rf"|(?:{SAY})\s+(?P<speaker2>(?:[A-Z]|(?:the|a|an|his|her|its|their)\s)(?:[^\s,.;“”\"]+\s+){{0,7}}?[^\s,.;“”\"]+)"
+    rf"|(?:{SAY})\s+(?P<speaker2>(?:[A-Z]|(?:the|a|an|his|her|its|their)\s)(?:[^\s,;“”\"]+\s+){{0,7}}?[^\s,;“”\"]+?)"
     rf"{ADVERBIAL})\s*[.!]?[”\"’]?\s*$"
+)
+# "..., according to State Department spokesman Matthew Miller."
+TAIL_ACCORDING = re.compile(r",\s*according to (?P<speaker>[^,;“”\"]{1,100}?)\s*[.!]?[”\"’]?\s*$")
+# "..., he said, adding that ..." / "..., the navy said Friday, a move that ...": an attribution
+# in mid-sentence, with a second statement or the reporter's own words after it.
+MIDDLE = re.compile(
+    rf",\s*(?P<speaker>(?:[^\s,;“”\"]+\s+){{0,7}}?[^\s,;“”\"]+)\s+(?P<verb>{SAY}){ADVERBIAL}\s*,\s+"
+    rf"(?=(?P<participle>(?:{PARTICIPLE_SAY})(?:\s+that)?\s+|(?:{PARTICIPLE_ACT})\b)|[a-z])"
 )
 # "The ministry (also) said ..." / "X denied ...": a subject, then the first reporting verb.
 HEAD = re.compile(
     rf"(?P<speaker>[^;:“”\"]{{1,160}}?)\s+(?:(?:has|have|had|also|again|later|swiftly|quickly|firmly|strongly|"
-    rf"flatly)\s+)*(?P<verb>{VERB})\b"
+    rf"flatly|[a-z]+ly)\s+)*(?P<verb>{PROGRESSIVE}|{VERB})\b"
+)
+# A headline's subject and present-tense act: "Kremlin denies role in ...", "UN Rejects ...".
+HEADLINE = re.compile(
+    r"^\s*(?P<speaker>(?:[\w.’'-]+\s+){0,4}?[\w.’'-]+)\s+(?P<verb>denies|condemns|urges|rejects|slams|regrets|"
+    r"warns|accuses|demands|calls for|calls on|welcomes|vows|pledges|threatens|blames|dismisses|criticises|"
+    r"criticizes|hails|praises|denounces|decries|deplores|rules out|says|insists|lashes out at|hits out at|blasts|"
+    r"backs|appeals for|pushes for|presses)\b",
+    re.I,
 )
 # Where a reported span holds a second statement: "..., and that ...", "... and denied ...", ", adding that".
 SECOND_CLAUSE = re.compile(
     rf",?\s+(?:(?:and|but)\s+(?:also\s+)?(?:(?P<act>{ACT})\b|(?:{SAY})\b{ADVERBIAL}\s*(?:that\s+)?)"
-    r"|and that\s+|(?:adding|stressing|noting|warning|saying) that\s+)"
+    r"|and that\s+|(?:adding|stressing|noting|warning|saying) that\s+"
+    rf"|,\s+(?:{PARTICIPLE_SAY})\s+(?!that\b)(?=[A-Za-z])|,\s+(?P<participle>(?:{PARTICIPLE_ACT}))\b)"
+)
+# Where the reporter takes over in a reported span: "..., bringing the toll to 54", "..., as the council
+# met", "... mercenaries who are reported to have ...".
+CONTINUATION = re.compile(
+    r",\s+(?:a move|a step|a decision|an apparent|in a sign|as (?:the|a|an|[A-Z])|while|whereas|which|when|"
+    r"(?!including\b|according\b|adding\b|stressing\b|noting\b|warning\b|saying\b|insisting\b|arguing\b|"
+    r"estimating\b|calling\b|urging\b|accusing\b|denying\b|rejecting\b|condemning\b|demanding\b)[a-z]+ing\b)"
+    r"|\s+(?:who|which|that) (?:are|were|is|was|have been|had been) (?:reported|said|believed|thought|alleged|known)\b"
+)
+# "... during a press conference on Wednesday": the occasion is not part of the statement.
+OCCASION = re.compile(
+    r"(?:\s+(?:during|at|in|after)\s+(?:a|an|the|his|her|its|their)\s+(?:[\w-]+\s+){0,3}(?:conference|briefing|"
+    r"meeting|interview|statement|speech|session|summit|call|visit|address|appearance)\b[^,;“”\"]{0,60}"
+    r"|\s+on (?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))+\s*[.!]?\s*$"
+)
+# "..., while Turkey said ...": a second speaker inside a reported span.
+SECOND_SPEAKER = re.compile(
+    rf"(?:,\s*|\s+)(?:and|while|but|whereas)\s+(?P<speaker>(?:[\w’'.-]+\s+){{0,6}}?[\w’'.-]+)\s+"
+    rf"(?:(?:has|have|had|also|again|[a-z]+ly)\s+)*(?P<verb>{WARN_OF}|{SAY}|{ACT})\b"
 )
 
 # “...,” she said, adding that ...
-ADDING = re.compile(r",?\s+(?:adding|and added|stressing|noting|warning) that\s+")
+ADDING = re.compile(
+    rf",?\s+(?:(?:adding|and added|stressing|noting|warning) that\s+|(?:{PARTICIPLE_SAY})\s+(?=[A-Za-z])"
+    rf"|(?P<participle>{PARTICIPLE_ACT})\b)"
+)
 
 
 PERSON_ROLES = re.compile(

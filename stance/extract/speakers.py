@@ -139,7 +139,7 @@ class SpeakerTracker:
                 self.full_names.setdefault(found.split()[-1], found)
                 self.mentions.append(Speaker(match.group(0), actor, found, is_person=True, position=match.start()))
 
-    def resolve(self, phrase: str, position: int) -> Speaker | None:
+    def resolve(self, phrase: str, position: int, remember: bool = True) -> Speaker | None:
         """The speaker a phrase at `position` names: a new one, or an earlier one by pronoun, role noun or surname."""
         phrase = _SPACES.sub(" ", phrase).strip(" ,—–-")
         phrase = LEADING_ADVERBIAL.sub("", phrase)
@@ -181,7 +181,8 @@ class SpeakerTracker:
             name = self.full_names.get(name, name)
         is_person = name is not None or bool(PERSON_ROLES.search(phrase))
         speaker = Speaker(phrase, actor, name or phrase, is_person=is_person, position=position)
-        self.speakers.append(speaker)
+        if remember:
+            self.speakers.append(speaker)
         return speaker
 
     def latest(self, position: int) -> Speaker | None:

@@ -12,15 +12,23 @@ from stance.extract.grammar import (
     ACT,
     ADDING,
     ADVERBIAL,
+    CONTINUATION,
     HEAD,
+    HEADLINE,
     LEADING_ADVERBIAL,
+    MIDDLE,
     OBJECT_THEN_THAT,
+    OCCASION,
+    PROGRESSIVE,
     SECOND_CLAUSE,
+    SECOND_SPEAKER,
     SPEAKER_AFTER,
     SPEAKER_BEFORE,
     TAIL,
+    TAIL_ACCORDING,
     THAT,
     VERB,
+    WARN_OF,
 )
 from stance.extract.speakers import Speaker, SpeakerTracker
 from stance.schema import ACTORS
@@ -45,6 +53,12 @@ class Statement:
     duplicate_of: str = ""
 
 
+# A paragraph that ends like a sentence; one that does not is a headline or page furniture.
+_ENDS_SENTENCE = re.compile(r"[.!?”\"’:]\s*$")
+# Headlines and standfirsts come first; later unpunctuated lines are captions, bylines, boxes.
+_HEADLINE_PARAGRAPHS = 3
+# A quotation closed by a comma and followed by who said it: ‘... to “act,” the spokesperson said’.
+_CLOSE_THEN_ATTRIBUTION = re.compile(r"(?:,[”\"’]|[”\"’],)\s+\S")
 _SKIP_ADVERBIAL = re.compile(rf"{ADVERBIAL}\s*(?:,\s*)?")
 
 
@@ -63,19 +77,50 @@ class _Reader:
         found: list[Statement] = []
         carried_open = False
         for number, (p_start, p_end) in enumerate(segment.paragraphs(self.text)):
-            if number == 0 and not re.search(r"[.!?”\"’]\s*$", self.text[p_start:p_end]):
-                continue  # a headline: no speaker, no sentence
+            if not _ENDS_SENTENCE.search(self.text, p_start, p_end):
+                # A headline, standfirst, caption or other line of page furniture: only a headline's
+                # "Kremlin denies role in ..." is a statement; it never becomes a speaker for later.
+                if number < _HEADLINE_PARAGRAPHS and not carried_open:
+                    found.extend(self._headline(p_start, p_end))
+                continue
             quotes, carried_open = segment.quotes(self.text, p_start, p_end, carried_open)
             quotes = [q for q in quotes if self.text[q[0] : q[1]].strip()]
             full = [q for q in quotes if not self._is_partial(q, p_start)]
             for s_start, s_end in segment.sentences(self.text, p_start, p_end, quotes):
                 self.position = s_start
                 in_sentence = [q for q in full if s_start <= q[0] and q[1] <= s_end]
+                if not in_sentence:
+                    in_sentence = self._attributed_fragments(s_start, s_end, quotes)
                 if in_sentence:
                     found.extend(self._direct(s_start, s_end, in_sentence))
                 else:
                     found.extend(self._reported(s_start, s_end))
         return found
+
+    def _headline(self, start: int, end: int) -> list[Statement]:
+        """ "Kremlin denies role in ...", "UN chief urges restraint ...": an actor as subject, a present-tense act."""
+        match = HEADLINE.match(self.text, start, end)
+        if not match or self.tracker.markers.first(match.group("speaker"), {})[0] is None:
+            return []
+        self.position = start
+        speaker = self.tracker.resolve(match.group("speaker"), start, remember=False)
+        if speaker is None:
+            return []
+        verb = match.group("verb")
+        if verb.lower() in ("says", "insists"):
+            return self._clauses(match.end("verb"), end, speaker, verb.lower())
+        return self._clauses(match.start("verb"), end, speaker, verb.lower())
+
+    def _attributed_fragments(self, s_start: int, s_end: int, quotes: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        """Quoted fragments of a sentence that ends with its attribution (‘Guterres “is horrified” and asked ...
+        to “act,” the spokesperson said’): each fragment is a direct statement of that speaker."""
+        inside = [q for q in quotes if s_start <= q[0] and q[1] <= s_end]
+        if not inside or not _CLOSE_THEN_ATTRIBUTION.match(self.text, inside[-1][1], s_end):
+            return []
+        after = SPEAKER_AFTER.match(self.text[inside[-1][1] + 1 : s_end])
+        if not after or not re.search(r"[A-Z]|\b(?:he|she|the|its|his|her|a|an)\b", after.group(0)):
+            return []
+        return [q for q in inside if len(self.text[q[0] : q[1]].split()) >= 3]
 
     def _is_partial(self, quote: tuple[int, int], paragraph_start: int) -> bool:
         """A quote that is part of a reported clause ("what it called “baseless slander”")."""
@@ -127,7 +172,8 @@ class _Reader:
         # “...,” she said, adding that ...: the reported clause after the attribution is a statement too.
         adding = ADDING.search(text, last_close, s_end)
         if adding:
-            statements += self._clauses(adding.end(), s_end, speaker, _verb_of(adding.group(0)))
+            begin = adding.start("participle") if adding.group("participle") else adding.end()
+            statements += self._clauses(begin, s_end, speaker, _verb_of(adding.group(0)))
         return statements
 
     def _reported(self, s_start: int, s_end: int) -> list[Statement]:
@@ -144,6 +190,24 @@ class _Reader:
             speaker = self.resolve(phrase)
             if speaker is not None:
                 return self._clauses(s_start, s_start + tail.start(), speaker, _verb_of(tail.group(0)))
+        according_after = TAIL_ACCORDING.search(sentence)
+        if according_after:
+            speaker = self.resolve(according_after.group("speaker"))
+            if speaker is not None:
+                return self._clauses(s_start, s_start + according_after.start(), speaker, "according to")
+        middle = MIDDLE.search(sentence)
+        if middle and not HEAD.match(sentence[: middle.start()]):
+            speaker = self.resolve(middle.group("speaker"))
+            if speaker is not None:
+                verb = middle.group("verb")
+                statements = self._clauses(s_start, s_start + middle.start(), speaker, verb)
+                if middle.group("participle"):
+                    second = ADDING.match(sentence, middle.end() - 1) or ADDING.match(" " + sentence[middle.end() :])
+                    begin = s_start + middle.end()
+                    if second and not second.group("participle"):
+                        begin = s_start + middle.end() + len(second.group(0)) - 1
+                    statements += self._clauses(begin, s_end, speaker, _verb_of(middle.group("participle")))
+                return statements
         according = re.match(r"\s*According to (?P<speaker>[^,]{1,100}),\s*", sentence)
         if according:
             speaker = self.resolve(according.group("speaker"))
@@ -151,16 +215,22 @@ class _Reader:
                 return self._clauses(s_start + according.end(), s_end, speaker, "according to")
         opening = LEADING_ADVERBIAL.match(sentence)
         offset = opening.end() if opening else 0
-        match = HEAD.match(sentence, offset)
+        return self._headed(s_start + offset, s_end)
+
+    def _headed(self, start: int, s_end: int) -> list[Statement]:
+        """ "The ministry (also) said ...", "X denied ...", "The mission is demanding ..."."""
+        text = self.text
+        match = HEAD.match(text, start, s_end)
         if not match:
             return []
         speaker = self.resolve(match.group("speaker"))
         if speaker is None:
             return []
-        verb_start = s_start + match.start("verb")
-        verb_end = s_start + match.end("verb")
-        if re.fullmatch(ACT, match.group("verb")):
-            return self._clauses(verb_start, s_end, speaker, match.group("verb"))
+        verb_start = match.start("verb")
+        verb_end = match.end("verb")
+        verb = match.group("verb")
+        if re.fullmatch(rf"{ACT}|{WARN_OF}|{PROGRESSIVE}", verb):
+            return self._clauses(verb_start, s_end, speaker, verb)
         rest = text[verb_end:s_end]
         skip = _SKIP_ADVERBIAL.match(rest)
         content = verb_end + (skip.end() if skip else 0)
@@ -180,9 +250,20 @@ class _Reader:
         """The statement(s) in a reported span: one per clause, so "..., and that ...", ", adding
         that ..." and "... and urged ..." start a second one."""
         text = self.text
+        stop = CONTINUATION.search(text, start, end)
+        if stop:
+            end = stop.start()
+        occasion = OCCASION.search(text, start, end)
+        if occasion:
+            end = occasion.start()
+        other = SECOND_SPEAKER.search(text, start, end)
+        if other and self.tracker.markers.first(other.group("speaker"), self.tracker.people)[0] is not None:
+            return self._clauses(start, other.start(), speaker, verb) + self._headed(other.start("speaker"), end)
         cut = SECOND_CLAUSE.search(text, start, end)
         if cut and cut.group("act"):
             parts = [(start, cut.start(), verb), (cut.start("act"), end, cut.group("act"))]
+        elif cut and cut.group("participle"):
+            parts = [(start, cut.start(), verb), (cut.start("participle"), end, cut.group("participle"))]
         elif cut:
             parts = [(start, cut.start(), verb), (cut.end(), end, _verb_of(cut.group(0)) or verb)]
         else:
