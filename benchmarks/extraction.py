@@ -16,7 +16,7 @@ import re
 import time
 from pathlib import Path
 
-from stance.evaluate import extraction_scores, spans_match
+from stance.evaluate import extraction_scores
 from stance.extract import extract_statements, read_aliases
 
 ARTICLES = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "articles"

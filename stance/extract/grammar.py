@@ -109,7 +109,7 @@ OCCASION = re.compile(
 )
 # "..., while Turkey said ...": a second speaker inside a reported span.
 SECOND_SPEAKER = re.compile(
-    rf"(?:,\s*|\s+)(?:and|while|but|whereas)\s+(?P<speaker>(?:[\w’'.-]+\s+){{0,6}}?[\w’'.-]+)\s+"
+    rf"(?:,\s*|\s+)(?:and|while|but|whereas|as)\s+(?P<speaker>(?:[\w’'.-]+\s+){{0,6}}?[\w’'.-]+)\s+"
     rf"(?:(?:has|have|had|also|again|[a-z]+ly)\s+)*(?P<verb>{WARN_OF}|{SAY}|{ACT})\b"
 )
 
@@ -122,7 +122,8 @@ ADDING = re.compile(
 
 PERSON_ROLES = re.compile(
     r"\b(?:spokes(?:man|woman|person)|minister|ambassador|envoy|official|director|secretary|president|"
-    r"coordinator|commissioner|representative|diplomat|adviser|advisor|chief|commander|general)\b",
+    r"coordinator|commissioner|representative|diplomat|adviser|advisor|chief|commander|general|prosecutor|judge|"
+    r"governor|mayor|lawyer|source|officer|analyst|witness|resident|leader)\b",
     re.I,
 )
 

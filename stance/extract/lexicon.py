@@ -101,6 +101,10 @@ class Markers:
         # Words that name a place or an institution, never part of a person's name.
         self.places = {word for word in self.actor_of if " " not in word and word not in self.bare_surnames}
         self.places |= {word for word, kind in user_kinds.items() if kind != "person" and " " not in word}
+        # The words of an institution's name ("United Nations", "Black Sea Fleet") are not a person's either.
+        self.places |= {
+            part for word, kind in table.kinds.items() if kind != "person" and " " in word for part in word.split()
+        }
         self.actor_of.update(self.user)
         self.pattern = re.compile(rf"(?<![\w-])(?:{_alternation(list(self.actor_of))})(?![\w-])")
 

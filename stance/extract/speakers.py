@@ -20,6 +20,12 @@ from stance.schema import ACTORS, OTHER_ACTOR
 _SPACES = re.compile(r"\s+")
 _LAST_CLAUSE = re.compile(r",\s+(?:and|but|while)\s+|;\s+")
 _CONJUNCTION = re.compile(r"^(?:and|but|while|as|who|which|where)\s+", re.I)
+_OCCASION = re.compile(
+    r"\s+(?:at|during|after|in|on|with)\s+(?:a|an|the|his|her|its|their)\s+(?:[\w-]+\s+){0,3}(?:conference|briefing|"
+    r"meeting|interview|speech|session|summit|call|visit|talks)\b.*$"
+)
+_UNNAMED_ROLE = re.compile(r"(?:the|a|an|its|his|her|their)\s+(?:[\w’'-]+\s+){0,4}[\w-]+$")
+_SINGLE_NAME = re.compile(r"[A-ZÀ-ÖØ-Þİ][\w’'-]+")
 # How many earlier speakers a pronoun or role noun may reach back over.
 RECENT = 50
 
@@ -45,7 +51,9 @@ ROLE_NOUNS = {
     "ambassador": ("ambassador", "envoy", "representative"),
     "minister": ("minister",),
     "official": ("official", "spokes", "minister", "envoy", "ambassador", "director", "secretary"),
-    "diplomat": ("diplomat", "envoy", "ambassador", "minister"),
+    "diplomat": ("diplomat", "envoy", "ambassador", "minister", "secretary"),
+    "source": ("source",),
+    "sources": ("source",),
     "kremlin": ("kremlin",),
     "presidency": ("presidency", "president"),
     "president": ("president",),
@@ -104,6 +112,7 @@ class SpeakerTracker:
         self.speakers: list[Speaker] = []
         self.mentions: list[Speaker] = []
         self.full_names: dict[str, str] = {}
+        self.unmarked: set[str] = set()
         self._meet_people()
         self.mentions.sort(key=lambda m: m.position)
         self._mention_starts = [m.position for m in self.mentions]
@@ -145,6 +154,7 @@ class SpeakerTracker:
         phrase = LEADING_ADVERBIAL.sub("", phrase)
         phrase = _LAST_CLAUSE.split(phrase)[-1]
         phrase = _CONJUNCTION.sub("", phrase)
+        phrase = _OCCASION.sub("", phrase)
         if not phrase or len(phrase.split()) > 18:
             return None
         lowered = phrase.lower()
@@ -161,8 +171,10 @@ class SpeakerTracker:
             return self._again(spoken, position) if spoken else None
         if lowered in ANY_PRONOUNS:
             return self._by_role(INSTITUTIONS, position) or self._latest(lambda s: True, position)
-        actor, _ = self.markers.first(phrase, self.people)
+        actor, word = self.markers.first(phrase, self.people)
         name = person_name(phrase, self.markers) or (phrase if phrase in self.people else None)
+        if word in self.unmarked:
+            actor = None  # a name nothing tied to an actor yet: an official's role may still do it
         if actor is None:
             head = role_head(lowered)
             if head is not None:
@@ -170,8 +182,24 @@ class SpeakerTracker:
                 if earlier is not None:
                     return earlier
             if name is None and not re.search(r"[A-Z]", phrase):
-                return None
+                if head is not None or not _UNNAMED_ROLE.match(lowered) or not PERSON_ROLES.search(phrase):
+                    return None
+                # "the country's public prosecutor": nobody of the four, but a later "he" means them.
+                speaker = Speaker(phrase, OTHER_ACTOR, phrase, True, position)
+                if remember:
+                    self.speakers.append(speaker)
+                return speaker
             actor = OTHER_ACTOR
+            if name is not None and len(name.split()) > 1:
+                # "The UN envoy said ... Ghassan Salame said": a new name right after an unnamed
+                # official of one of the four is that official.
+                last = next((s for s in islice(reversed(self.speakers), 3) if s.is_person), None)
+                if last and last.actor in ACTORS and last.is_person and last.display == last.phrase:
+                    actor = last.actor
+                    self.people[name] = self.people[name.split()[-1]] = actor
+                    self.unmarked -= {name, name.split()[-1]}
+                else:
+                    self.unmarked |= {name, name.split()[-1]}
         if name is not None:
             self.people.setdefault(name, actor)
             surname = name.split()[-1]
@@ -179,7 +207,9 @@ class SpeakerTracker:
                 self.people.setdefault(surname, actor)
                 self.full_names.setdefault(surname, name)
             name = self.full_names.get(name, name)
-        is_person = name is not None or bool(PERSON_ROLES.search(phrase))
+        is_person = name is not None or bool(PERSON_ROLES.search(phrase) or _SINGLE_NAME.fullmatch(phrase))
+        if _SINGLE_NAME.fullmatch(phrase) and phrase in self.markers.places:
+            is_person = False
         speaker = Speaker(phrase, actor, name or phrase, is_person=is_person, position=position)
         if remember:
             self.speakers.append(speaker)
@@ -209,7 +239,7 @@ class SpeakerTracker:
         if nouns not in self._role_windows:
             starts, found = [], []
             for start, end, word in self._markers_found:
-                after = re.match(r"(?:[’']s)?((?:\s+[\w-]+){0,4})", self.text[end : end + 60])
+                after = re.match(r"(?:[’']s)?((?:[ \t]+[\w-]+){0,4})", self.text[end : end + 60])
                 window = word + after.group(0)
                 ends = [window.lower().find(n) + len(n) for n in nouns if n in window.lower()]
                 if ends:

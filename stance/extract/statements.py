@@ -250,15 +250,15 @@ class _Reader:
         """The statement(s) in a reported span: one per clause, so "..., and that ...", ", adding
         that ..." and "... and urged ..." start a second one."""
         text = self.text
+        other = SECOND_SPEAKER.search(text, start, end)
+        if other and self.tracker.markers.first(other.group("speaker"), self.tracker.people)[0] is not None:
+            return self._clauses(start, other.start(), speaker, verb) + self._headed(other.start("speaker"), end)
         stop = CONTINUATION.search(text, start, end)
         if stop:
             end = stop.start()
         occasion = OCCASION.search(text, start, end)
         if occasion:
             end = occasion.start()
-        other = SECOND_SPEAKER.search(text, start, end)
-        if other and self.tracker.markers.first(other.group("speaker"), self.tracker.people)[0] is not None:
-            return self._clauses(start, other.start(), speaker, verb) + self._headed(other.start("speaker"), end)
         cut = SECOND_CLAUSE.search(text, start, end)
         if cut and cut.group("act"):
             parts = [(start, cut.start(), verb), (cut.start("act"), end, cut.group("act"))]
