@@ -44,8 +44,10 @@ ADVERBIAL = (
     r"(?:the )?(?:Anadolu|TASS|RIA Novosti|Reuters|Interfax)(?: news agency)?)))*"
 )
 LEADING_ADVERBIAL = re.compile(
-    r"^(?:(?:In|On|At|Later|Earlier|Separately|Meanwhile|However|But|And|Speaking|Asked|Responding|Writing|"
-    r"Yesterday|Today|Last|This|(?!Beijing)[A-Z][a-z]+ing)\b[^,]{0,80},\s*)+"
+    # A dateline first ("PRISTINA, May 11 (Wire) - "), then openers up to a comma.
+    r"^(?:[A-Z][A-Z .'-]+,\s+(?:[A-Z][a-z]+\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]+)\s*(?:\([^)]{1,30}\)\s*)?[-–—]+\s*)?"
+    r"(?:(?:In|On|At|Later|Earlier|Separately|Meanwhile|However|But|And|Speaking|Asked|Responding|Writing|"
+    r"Yesterday|Today|Last|This|(?!Beijing)[A-Z][a-z]+ing)\b[^,]{0,80},\s*)*"
 )
 THAT = re.compile(r"\s*,?\s*that\b\s*")
 # "told reporters that", "reminded Beijing that": an object of up to six words, then "that".
@@ -81,7 +83,7 @@ HEAD = re.compile(
 )
 # A headline's subject and present-tense act: "Kremlin denies role in ...", "UN Rejects ...".
 HEADLINE = re.compile(
-    r"^\s*(?P<speaker>(?:[\w.’'-]+\s+){0,4}?[\w.’'-]+)\s+(?P<verb>denies|condemns|urges|rejects|slams|regrets|"
+    r"\s*(?P<speaker>(?:[\w.’'-]+\s+){0,4}?[\w.’'-]+)\s+(?P<verb>denies|condemns|urges|rejects|slams|regrets|"
     r"warns|accuses|demands|calls for|calls on|welcomes|vows|pledges|threatens|blames|dismisses|criticises|"
     r"criticizes|hails|praises|denounces|decries|deplores|rules out|says|insists|lashes out at|hits out at|blasts|"
     r"backs|appeals for|pushes for|presses)\b",

@@ -90,3 +90,16 @@ def trim(text: str, start: int, end: int, strip_final_stop: bool = True) -> tupl
         while end > start and text[end - 1] in ".!":
             end -= 1
     return start, end
+
+
+# Page furniture that can end like a sentence: captions, "Read more" and newsletter boxes, credits.
+_CLUTTER = re.compile(
+    r"\s*(?:\[(?:Image|Photo|Video)\b|(?:Image|Photo|Picture|Video|File photo|Caption|Read more|Related|"
+    r"More on this|Sign up|Subscribe|Advertisement|Support (?:us|our)|Donate|Share this|Follow us)\b\s*[:|]?)",
+    re.I,
+)
+
+
+def is_clutter(text: str, start: int, end: int) -> bool:
+    """Whether a paragraph is page furniture rather than the story: no statement comes from it."""
+    return bool(_CLUTTER.match(text, start, end))

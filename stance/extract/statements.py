@@ -55,8 +55,8 @@ class Statement:
 
 # A paragraph that ends like a sentence; one that does not is a headline or page furniture.
 _ENDS_SENTENCE = re.compile(r"[.!?”\"’:]\s*$")
-# Headlines and standfirsts come first; later unpunctuated lines are captions, bylines, boxes.
-_HEADLINE_PARAGRAPHS = 3
+# A headline, standfirst or key-events line holds several: "A denies X; B urges Y", "- C calls for Z".
+_HEADLINE_PART = re.compile(r"(?:^|;\s*|\s+[|•]\s+)(?:[-•*–]\s+)?([^;|•]+)")
 # A quotation closed by a comma and followed by who said it: ‘... to “act,” the spokesperson said’.
 _CLOSE_THEN_ATTRIBUTION = re.compile(r"(?:,[”\"’]|[”\"’],)\s+\S")
 _SKIP_ADVERBIAL = re.compile(rf"{ADVERBIAL}\s*(?:,\s*)?")
@@ -76,12 +76,15 @@ class _Reader:
     def read(self) -> list[Statement]:
         found: list[Statement] = []
         carried_open = False
-        for number, (p_start, p_end) in enumerate(segment.paragraphs(self.text)):
+        for p_start, p_end in segment.paragraphs(self.text):
             if not _ENDS_SENTENCE.search(self.text, p_start, p_end):
                 # A headline, standfirst, caption or other line of page furniture: only a headline's
                 # "Kremlin denies role in ..." is a statement; it never becomes a speaker for later.
-                if number < _HEADLINE_PARAGRAPHS and not carried_open:
-                    found.extend(self._headline(p_start, p_end))
+                if not carried_open:
+                    for h_start, h_end in _headline_parts(self.text, p_start, p_end):
+                        found.extend(self._headline(h_start, h_end))
+                continue
+            if segment.is_clutter(self.text, p_start, p_end):
                 continue
             quotes, carried_open = segment.quotes(self.text, p_start, p_end, carried_open)
             quotes = [q for q in quotes if self.text[q[0] : q[1]].strip()]
@@ -277,6 +280,12 @@ class _Reader:
 
 
 _VERB_WORD = re.compile(rf"\b(?:{VERB}|adding|stressing|noting|warning|saying)\b")
+
+
+def _headline_parts(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The clauses of an unpunctuated line: split at semicolons and bars, bullets dropped."""
+    line = text[start:end]
+    return [(start + match.start(1), start + match.end(1)) for match in _HEADLINE_PART.finditer(line)]
 
 
 def _verb_of(attribution: str) -> str:
