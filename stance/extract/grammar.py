@@ -28,9 +28,10 @@ PROGRESSIVE = r"(?:is|are|was|were) (?:demanding|urging|calling for|calling on|s
 # Participles that carry a second statement: "..., adding (that) ..." starts it after the participle,
 # "..., urging ..." starts it at the participle (the act is part of the statement).
 PARTICIPLE_SAY = r"adding|stressing|noting|warning|saying|insisting|arguing|explaining|emphasising|emphasizing"
-PARTICIPLE_ACT = r"estimating|calling for|calling on|urging|accusing|denying|rejecting|condemning|demanding"
+PARTICIPLE_ACT = r"estimating|calling for|calling on|calling|urging|accusing|denying|rejecting|condemning|demanding"
 ADVERBIAL = (
-    r"(?:\s*,?\s*(?:(?:late |early |earlier |later )?on (?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+    r"(?:\s*,?\s*(?:(?:late |early |earlier |later )?(?:on )?"
+    r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
     r"(?: (?:morning|afternoon|evening|night))?|(?:late |early )?(?:on )?(?:Monday|Tuesday|Wednesday|Thursday|Friday|"
     r"Saturday|Sunday) (?:morning|afternoon|evening|night)|yesterday|today|earlier|later|also|again|separately|"
     r"in (?:a|its|his|her|their) (?:written |separate |brief |short |televised )?(?:statement|briefing|interview|"
@@ -86,7 +87,7 @@ HEADLINE = re.compile(
     r"\s*(?P<speaker>(?:[\w.’'-]+\s+){0,4}?[\w.’'-]+)\s+(?P<verb>denies|condemns|urges|rejects|slams|regrets|"
     r"warns|accuses|demands|calls for|calls on|welcomes|vows|pledges|threatens|blames|dismisses|criticises|"
     r"criticizes|hails|praises|denounces|decries|deplores|rules out|says|insists|lashes out at|hits out at|blasts|"
-    r"backs|appeals for|pushes for|presses)\b",
+    r"backs|appeals for|pushes for|presses|suspends|halts|pauses|announces|vows)\b",
     re.I,
 )
 # Where a reported span holds a second statement: "..., and that ...", "... and denied ...", ", adding that".
@@ -98,7 +99,8 @@ SECOND_CLAUSE = re.compile(
 # Where the reporter takes over in a reported span: "..., bringing the toll to 54", "..., as the council
 # met", "... mercenaries who are reported to have ...".
 CONTINUATION = re.compile(
-    r",\s+(?:a move|a step|a decision|an apparent|in a sign|as (?:the|a|an|[A-Z])|while|whereas|which|when|"
+    r",\s+(?:a move|a step|a decision|a figure|an apparent|in a sign|as (?:the|a|an|[A-Z])|while|whereas|which|when|"
+    r"(?:after|amid|following|despite) (?:the|a|an|[a-z]+s\b)|"
     r"(?!including\b|according\b|adding\b|stressing\b|noting\b|warning\b|saying\b|insisting\b|arguing\b|"
     r"estimating\b|calling\b|urging\b|accusing\b|denying\b|rejecting\b|condemning\b|demanding\b)[a-z]+ing\b)"
     r"|\s+(?:who|which|that) (?:are|were|is|was|have been|had been) (?:reported|said|believed|thought|alleged|known)\b"
@@ -111,7 +113,8 @@ OCCASION = re.compile(
 )
 # "..., while Turkey said ...": a second speaker inside a reported span.
 SECOND_SPEAKER = re.compile(
-    rf"(?:,\s*|\s+)(?:and|while|but|whereas|as)\s+(?P<speaker>(?:[\w’'.-]+\s+){{0,6}}?[\w’'.-]+)\s+"
+    rf"(?:(?:,\s*|\s+)(?:and|while|but|whereas|as)\s+|;\s+)"
+    rf"(?P<speaker>(?:(?!(?:and|or|but)\b)[\w’'.-]+\s+){{0,6}}?[\w’'.-]+)\s+"
     rf"(?:(?:has|have|had|also|again|[a-z]+ly)\s+)*(?P<verb>{WARN_OF}|{SAY}|{ACT})\b"
 )
 

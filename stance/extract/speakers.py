@@ -25,6 +25,10 @@ _OCCASION = re.compile(
     r"meeting|interview|speech|session|summit|call|visit|talks)\b.*$"
 )
 _UNNAMED_ROLE = re.compile(r"(?:the|a|an|its|his|her|their)\s+(?:[\w’'-]+\s+){0,4}[\w-]+$")
+# "The official, who spoke on condition of anonymity," / "Turkey, which has troops there,".
+_APPOSITIVE = re.compile(r",\s*(?:who|which)\b[^,]*(?:,|$)")
+# "The agency's country director for Libya, Joost Ravensbergen": the possessor decides the actor.
+_POSSESSOR = re.compile(r"(?:the|its|his|her|their)\s+([\w-]+)[’']s\b")
 _SINGLE_NAME = re.compile(r"[A-ZÀ-ÖØ-Þİ][\w’'-]+")
 # How many earlier speakers a pronoun or role noun may reach back over.
 RECENT = 50
@@ -155,6 +159,7 @@ class SpeakerTracker:
         phrase = _LAST_CLAUSE.split(phrase)[-1]
         phrase = _CONJUNCTION.sub("", phrase)
         phrase = _OCCASION.sub("", phrase)
+        phrase = _APPOSITIVE.sub("", phrase)
         if not phrase or len(phrase.split()) > 18:
             return None
         lowered = phrase.lower()
@@ -175,6 +180,13 @@ class SpeakerTracker:
         name = person_name(phrase, self.markers) or (phrase if phrase in self.people else None)
         if word in self.unmarked:
             actor = None  # a name nothing tied to an actor yet: an official's role may still do it
+        possessor = _POSSESSOR.match(lowered)
+        if actor is None and possessor and possessor.group(1) in ROLE_NOUNS:
+            earlier = self._by_role(ROLE_NOUNS[possessor.group(1)], position)
+            if earlier is not None and earlier.actor in ACTORS:
+                actor = earlier.actor
+                if name is not None:
+                    self.unmarked -= {name, name.split()[-1]}
         if actor is None:
             head = role_head(lowered)
             if head is not None:

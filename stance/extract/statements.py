@@ -30,7 +30,7 @@ from stance.extract.grammar import (
     VERB,
     WARN_OF,
 )
-from stance.extract.speakers import Speaker, SpeakerTracker
+from stance.extract.speakers import Speaker, SpeakerTracker, role_head
 from stance.schema import ACTORS
 
 
@@ -56,8 +56,12 @@ class Statement:
 # A paragraph that ends like a sentence; one that does not is a headline or page furniture.
 _ENDS_SENTENCE = re.compile(r"[.!?”\"’:]\s*$")
 # A headline, standfirst or key-events line holds several: "A denies X; B urges Y", "- C calls for Z".
-_HEADLINE_PART = re.compile(r"(?:^|;\s*|\s+[|•]\s+)(?:[-•*–]\s+)?([^;|•]+)")
+_HEADLINE_PART = re.compile(r"(?:^|;\s*|\s+[|•]\s+|\n\s*)(?:[-•*–]\s+)?([^;|•\n]+)")
 # A quotation closed by a comma and followed by who said it: ‘... to “act,” the spokesperson said’.
+# "Thousands more displaced, says UN", "US regrets ...: Blinken".
+_HEADLINE_TAIL = re.compile(
+    r"(?:,\s*(?P<verb>says|said|warns|insists)\s+|:\s*(?P<colon>))(?P<speaker>(?:[\w.’'-]+\s+){0,4}[\w.’'-]+)\s*$"
+)
 _CLOSE_THEN_ATTRIBUTION = re.compile(r"(?:,[”\"’]|[”\"’],)\s+\S")
 _SKIP_ADVERBIAL = re.compile(rf"{ADVERBIAL}\s*(?:,\s*)?")
 
@@ -102,6 +106,11 @@ class _Reader:
 
     def _headline(self, start: int, end: int) -> list[Statement]:
         """ "Kremlin denies role in ...", "UN chief urges restraint ...": an actor as subject, a present-tense act."""
+        tail = _HEADLINE_TAIL.search(self.text, start, end)
+        if tail and self.tracker.markers.first(tail.group("speaker"), {})[0] is not None:
+            speaker = self.tracker.resolve(tail.group("speaker"), start, remember=False)
+            if speaker is not None:
+                return self._clauses(start, tail.start(), speaker, tail.group("verb"))
         match = HEADLINE.match(self.text, start, end)
         if not match or self.tracker.markers.first(match.group("speaker"), {})[0] is None:
             return []
@@ -249,12 +258,18 @@ class _Reader:
                 content += obj.end()
         return self._clauses(content, s_end, speaker, match.group("verb"))
 
+    def _names_a_speaker(self, phrase: str) -> bool:
+        """Whether a phrase inside a span is a new subject that speaks: an actor's word or "the agency"."""
+        if self.tracker.markers.first(phrase, self.tracker.people)[0] is not None:
+            return True
+        return role_head(phrase.lower()) is not None
+
     def _clauses(self, start: int, end: int, speaker: Speaker, verb: str) -> list[Statement]:
         """The statement(s) in a reported span: one per clause, so "..., and that ...", ", adding
         that ..." and "... and urged ..." start a second one."""
         text = self.text
         other = SECOND_SPEAKER.search(text, start, end)
-        if other and self.tracker.markers.first(other.group("speaker"), self.tracker.people)[0] is not None:
+        if other and self._names_a_speaker(other.group("speaker")):
             return self._clauses(start, other.start(), speaker, verb) + self._headed(other.start("speaker"), end)
         stop = CONTINUATION.search(text, start, end)
         if stop:
