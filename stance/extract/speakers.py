@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
 from itertools import islice
 
@@ -17,6 +17,8 @@ from stance.extract.grammar import LEADING_ADVERBIAL, PERSON_ROLES, TITLE_LOWER
 from stance.extract.lexicon import Markers, person_name
 from stance.schema import ACTORS, OTHER_ACTOR
 
+_WORDS = re.compile(r"[a-z-]+")
+_CAPITAL = re.compile(r"[A-Z]")
 _SPACES = re.compile(r"\s+")
 _LAST_CLAUSE = re.compile(r",\s+(?:and|but|while)\s+|;\s+")
 _CONJUNCTION = re.compile(r"^(?:and|but|while|as|who|which|where)\s+", re.I)
@@ -89,6 +91,17 @@ INSTITUTIONS = (
 ANY_PRONOUNS = {"they", "it"}
 
 
+@lru_cache(maxsize=8192)
+def _clean(phrase: str) -> str:
+    """The speaker phrase without openers, earlier clauses, the occasion or an appositive."""
+    phrase = _SPACES.sub(" ", phrase).strip(" ,—–-")
+    phrase = LEADING_ADVERBIAL.sub("", phrase)
+    phrase = _LAST_CLAUSE.split(phrase)[-1]
+    phrase = _CONJUNCTION.sub("", phrase)
+    phrase = _OCCASION.sub("", phrase)
+    return _APPOSITIVE.sub("", phrase)
+
+
 @lru_cache(maxsize=4096)
 def _names_role(phrase: str, nouns: tuple[str, ...]) -> bool:
     lowered = phrase.lower()
@@ -97,7 +110,7 @@ def _names_role(phrase: str, nouns: tuple[str, ...]) -> bool:
 
 def role_head(lowered: str) -> str | None:
     """The role noun of a definite phrase like "the spokesman" or "the ministry", if any."""
-    words = re.findall(r"[a-z-]+", lowered)
+    words = _WORDS.findall(lowered)
     if not words or len(words) > 4 or words[0] not in ("the", "its", "his", "her", "their"):
         return None
     for word in reversed(words):
@@ -117,11 +130,12 @@ class SpeakerTracker:
         self.mentions: list[Speaker] = []
         self.full_names: dict[str, str] = {}
         self.unmarked: set[str] = set()
+        self._names: dict[str, str | None] = {}
+        # Every marker in the article, found once; role windows per noun set are built on demand.
+        self._markers_found = [(m.start(), m.end(), m.group(0)) for m in self.markers.pattern.finditer(text)]
         self._meet_people()
         self.mentions.sort(key=lambda m: m.position)
         self._mention_starts = [m.position for m in self.mentions]
-        # Every marker in the article, found once; role windows per noun set are built on demand.
-        self._markers_found = [(m.start(), m.end(), m.group(0)) for m in self.markers.pattern.finditer(text)]
         self._role_windows: dict[tuple[str, ...], tuple[list[int], list[tuple[str, str]]]] = {}
 
     def _meet_people(self) -> None:
@@ -130,10 +144,10 @@ class SpeakerTracker:
         "Kremlin spokesman Dmitry Peskov" and "Dmitry Peskov" both introduce "Peskov"; so does
         "Anton Belsky, a Kremlin spokesman" for a name the alias table does not know.
         """
-        for word, actor in self.markers.actor_of.items():
+        for word in dict.fromkeys(word for _, _, word in self._markers_found):
             parts = word.split()
-            if len(parts) > 1 and parts[-1] in self.markers.bare_surnames and word in self.text:
-                self.people.setdefault(parts[-1], actor)
+            if len(parts) > 1 and parts[-1] in self.markers.bare_surnames:
+                self.people.setdefault(parts[-1], self.markers.actor_of[word])
                 self.full_names.setdefault(parts[-1], word)
         name = r"[A-ZÀ-ÖØ-Þİ][\w'’-]+(?:\s+[A-ZÀ-ÖØ-Þİ][\w'’-]+){1,3}"
         markers = self.markers.pattern.pattern
@@ -154,12 +168,7 @@ class SpeakerTracker:
 
     def resolve(self, phrase: str, position: int, remember: bool = True) -> Speaker | None:
         """The speaker a phrase at `position` names: a new one, or an earlier one by pronoun, role noun or surname."""
-        phrase = _SPACES.sub(" ", phrase).strip(" ,—–-")
-        phrase = LEADING_ADVERBIAL.sub("", phrase)
-        phrase = _LAST_CLAUSE.split(phrase)[-1]
-        phrase = _CONJUNCTION.sub("", phrase)
-        phrase = _OCCASION.sub("", phrase)
-        phrase = _APPOSITIVE.sub("", phrase)
+        phrase = _clean(phrase)
         if not phrase or len(phrase.split()) > 18:
             return None
         lowered = phrase.lower()
@@ -177,7 +186,9 @@ class SpeakerTracker:
         if lowered in ANY_PRONOUNS:
             return self._by_role(INSTITUTIONS, position) or self._latest(lambda s: True, position)
         actor, word = self.markers.first(phrase, self.people)
-        name = person_name(phrase, self.markers) or (phrase if phrase in self.people else None)
+        if phrase not in self._names:
+            self._names[phrase] = person_name(phrase, self.markers)
+        name = self._names[phrase] or (phrase if phrase in self.people else None)
         if word in self.unmarked:
             actor = None  # a name nothing tied to an actor yet: an official's role may still do it
         possessor = _POSSESSOR.match(lowered)
@@ -193,7 +204,7 @@ class SpeakerTracker:
                 earlier = self._by_role(ROLE_NOUNS[head], position)
                 if earlier is not None:
                     return earlier
-            if name is None and not re.search(r"[A-Z]", phrase):
+            if name is None and not _CAPITAL.search(phrase):
                 if head is not None or not _UNNAMED_ROLE.match(lowered) or not PERSON_ROLES.search(phrase):
                     return None
                 # "the country's public prosecutor": nobody of the four, but a later "he" means them.
@@ -242,7 +253,7 @@ class SpeakerTracker:
 
     def _again(self, speaker: Speaker, position: int) -> Speaker:
         """The same speaker, heard again here: the most recent is what a later "he" or role means."""
-        speaker = replace(speaker, position=position)
+        speaker = Speaker(speaker.phrase, speaker.actor, speaker.display, speaker.is_person, position)
         self.speakers.append(speaker)
         return speaker
 

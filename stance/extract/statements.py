@@ -63,6 +63,12 @@ _HEADLINE_TAIL = re.compile(
     r"(?:,\s*(?P<verb>says|said|warns|insists)\s+|:\s*(?P<colon>))(?P<speaker>(?:[\w.’'-]+\s+){0,4}[\w.’'-]+)\s*$"
 )
 _CLOSE_THEN_ATTRIBUTION = re.compile(r"(?:,[”\"’]|[”\"’],)\s+\S")
+_PARTIAL_AFTER = re.compile(
+    r"(?:called|calls|call|described as|termed|dubbed|branded|as|of|a|an|the|its|their|his|her)\s*$"
+)
+_COLON_OR_COMMA_END = re.compile(r"[:,]\s*$")
+_POSSESSIVE = re.compile(r"(?:his|her|its|their)\b", re.I)
+_ACT_VERB = re.compile(rf"{ACT}|{WARN_OF}|{PROGRESSIVE}")
 _SKIP_ADVERBIAL = re.compile(rf"{ADVERBIAL}\s*(?:,\s*)?")
 
 
@@ -138,11 +144,9 @@ class _Reader:
         """A quote that is part of a reported clause ("what it called “baseless slander”")."""
         inner = self.text[quote[0] : quote[1]].strip()
         before = self.text[max(paragraph_start, quote[0] - 40) : quote[0] - 1]
-        if re.search(
-            r"(?:called|calls|call|described as|termed|dubbed|branded|as|of|a|an|the|its|their|his|her)\s*$", before
-        ):
+        if _PARTIAL_AFTER.search(before):
             return True
-        return inner[:1].islower() and not re.search(r"[:,]\s*$", before)
+        return inner[:1].islower() and not _COLON_OR_COMMA_END.search(before)
 
     def _direct(self, s_start: int, s_end: int, quotes: list[tuple[int, int]]) -> list[Statement]:
         """Each quoted passage of a sentence, attributed from around it or to the latest speaker."""
@@ -196,7 +200,7 @@ class _Reader:
         tail = TAIL.search(sentence)
         if tail:
             phrase = tail.group("speaker1") or tail.group("speaker2")
-            if re.match(r"(?:his|her|its|their)\b", phrase.strip(), re.I):
+            if _POSSESSIVE.match(phrase.strip()):
                 # "X called for ..., his spokesman said": the spokesman speaks for the clause's subject.
                 phrase = sentence[: tail.start()] + " " + phrase
             speaker = self.resolve(phrase)
@@ -241,7 +245,7 @@ class _Reader:
         verb_start = match.start("verb")
         verb_end = match.end("verb")
         verb = match.group("verb")
-        if re.fullmatch(rf"{ACT}|{WARN_OF}|{PROGRESSIVE}", verb):
+        if _ACT_VERB.fullmatch(verb):
             return self._clauses(verb_start, s_end, speaker, verb)
         rest = text[verb_end:s_end]
         skip = _SKIP_ADVERBIAL.match(rest)
