@@ -1,19 +1,19 @@
 import pytest
 
-from benchmarks.extraction import ARTICLES, UNSEEN, score_fixtures
+from benchmarks.extraction import ARTICLES, REAL, UNSEEN, WIRE, score_fixtures
 from stance.errors import StanceError
 from stance.extract import extract_statements, read_aliases
 from tests.conftest import write
 
 
-@pytest.fixture(scope="module", params=[ARTICLES, UNSEEN], ids=["tuned-on", "unseen"])
+@pytest.fixture(scope="module", params=[ARTICLES, UNSEEN, WIRE], ids=["tuned-on", "unseen", "wire"])
 def scores(request):
     return score_fixtures(request.param)
 
 
 def test_the_fixtures_are_enough_articles_with_enough_actors():
     articles = sorted(ARTICLES.glob("*.txt"))
-    assert len(articles) >= 8 and len(list(UNSEEN.glob("*.txt"))) >= 4
+    assert len(articles) >= 8 and len(list(UNSEEN.glob("*.txt"))) >= 4 and len(list(WIRE.glob("*.txt"))) >= 4
     for article in articles:
         assert 300 <= len(article.read_text().split()) <= 900, article.name
 
@@ -162,3 +162,72 @@ def test_a_300_kb_article_is_read_in_a_few_seconds():
     found = extract_statements(article)
     assert len(found) > 3000
     assert time.perf_counter() - started < 20
+
+
+@pytest.mark.skipif(not REAL.is_dir(), reason="the real development articles (../shared/real_articles) are not here")
+def test_on_the_real_development_articles_precision_recall_and_speakers_hold_their_targets():
+    scores = score_fixtures(REAL)
+    assert scores["precision"] >= 0.90, scores["spurious"]
+    assert scores["recall"] >= 0.85, scores["missed"]
+    assert scores["speaker_agreement"] >= 0.85 * len(scores["matched"])
+
+
+def test_a_headline_with_the_actor_as_subject_is_a_statement():
+    text = "Kremlin denies role in pipeline blast\n\nInvestigators said on Monday the blast was deliberate."
+    [statement] = extract_statements(text)
+    assert (statement.actor, statement.text, statement.verb) == ("kremlin", "denies role in pipeline blast", "denies")
+
+
+def test_an_official_introduced_by_role_is_known_later_by_surname_and_pronoun():
+    text = (
+        "MINUSCA spokesperson Anatole Brisset said the patrol had been fired on first.\n\n"
+        "Brisset said the mission would not withdraw. He added that an inquiry was under way."
+    )
+    found = extract_statements(text)
+    assert [s.actor for s in found] == ["un", "un", "un"]
+    assert {s.speaker for s in found} == {"Anatole Brisset"}
+
+
+def test_an_attribution_in_mid_sentence_leaves_the_reporters_clause_out():
+    text = "Two patrol boats had been moved to the strait, the navy said Friday, a move that alarmed shipowners."
+    found = extract_statements(text, {"the navy": "kremlin"})
+    assert [s.text for s in found] == ["Two patrol boats had been moved to the strait"]
+
+
+def test_a_span_stops_where_a_second_speaker_starts():
+    text = "Russia said the convoy had turned back, while Turkey said its troops had not fired."
+    found = extract_statements(text)
+    assert [(s.actor, s.text) for s in found] == [
+        ("kremlin", "the convoy had turned back"),
+        ("ankara", "its troops had not fired"),
+    ]
+
+
+def test_a_reported_span_stops_before_the_reporters_continuation():
+    [statement] = extract_statements("The UN said 20 more people had died, bringing the toll to 54.")
+    assert statement.text == "20 more people had died"
+
+
+def test_captions_and_boxes_give_no_statements():
+    text = (
+        "Photo: The Kremlin said the drills were routine. (Agency/Staff)\n\n"
+        "Read more: The Kremlin said the drills would end soon.\n\n"
+        "The Kremlin said the drills were routine."
+    )
+    [statement] = extract_statements(text)
+    assert statement.text == "the drills were routine" and statement.start > text.index("Read more")
+
+
+def test_according_to_after_the_statement_names_its_speaker():
+    [statement] = extract_statements(
+        "The talks will resume in Geneva next week, according to a State Department spokesperson."
+    )
+    assert (statement.actor, statement.text, statement.verb) == (
+        "state_department",
+        "The talks will resume in Geneva next week",
+        "according to",
+    )
+
+
+def test_the_pentagon_is_not_the_state_department():
+    assert extract_statements("The Pentagon said the drills were routine.") == []

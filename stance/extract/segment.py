@@ -103,3 +103,9 @@ _CLUTTER = re.compile(
 def is_clutter(text: str, start: int, end: int) -> bool:
     """Whether a paragraph is page furniture rather than the story: no statement comes from it."""
     return bool(_CLUTTER.match(text, start, end))
+
+
+def inside_quote(text: str, start: int, position: int) -> bool:
+    """Whether `position` falls inside a quotation opened after `start` ("blocking, looting" is quoted)."""
+    stretch = text[start:position]
+    return stretch.count("“") > stretch.count("”") or stretch.count('"') % 2 == 1

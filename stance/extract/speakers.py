@@ -268,7 +268,7 @@ class SpeakerTracker:
                 if ends:
                     cut = re.match(r"[\w-]*", window[max(ends) :]).end()
                     starts.append(start)
-                    found.append((window[: max(ends) + cut], self.markers.actor_of[word]))
+                    found.append((window[: max(max(ends) + cut, len(word))], self.markers.actor_of[word]))
             self._role_windows[nouns] = (starts, found)
         return self._role_windows[nouns]
 

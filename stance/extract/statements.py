@@ -276,6 +276,8 @@ class _Reader:
         if other and self._names_a_speaker(other.group("speaker")):
             return self._clauses(start, other.start(), speaker, verb) + self._headed(other.start("speaker"), end)
         stop = CONTINUATION.search(text, start, end)
+        while stop and segment.inside_quote(text, start, stop.start()):
+            stop = CONTINUATION.search(text, stop.end(), end)
         if stop:
             end = stop.start()
         occasion = OCCASION.search(text, start, end)
