@@ -80,7 +80,7 @@ MIDDLE = re.compile(
 # "The ministry (also) said ..." / "X denied ...": a subject, then the first reporting verb.
 HEAD = re.compile(
     rf"(?P<speaker>[^;:“”\"]{{1,160}}?)\s+(?:(?:has|have|had|also|again|later|swiftly|quickly|firmly|strongly|"
-    rf"flatly|[a-z]+ly)\s+)*(?P<verb>{PROGRESSIVE}|{VERB})\b"
+    rf"flatly|[a-z]+ly)\s+)*(?<!been )(?<!was )(?<!were )(?<!is )(?<!are )(?<!be )(?P<verb>{PROGRESSIVE}|{VERB})\b"
 )
 # A headline's subject and present-tense act: "Kremlin denies role in ...", "UN Rejects ...".
 HEADLINE = re.compile(
@@ -94,7 +94,7 @@ HEADLINE = re.compile(
 SECOND_CLAUSE = re.compile(
     rf",?\s+(?:(?:and|but)\s+(?:also\s+)?(?:(?P<act>{ACT})\b|(?:{SAY})\b{ADVERBIAL}\s*(?:that\s+)?)"
     r"|and that\s+|(?:adding|stressing|noting|warning|saying) that\s+"
-    rf"|,\s+(?:{PARTICIPLE_SAY})\s+(?!that\b)(?=[A-Za-z])|,\s+(?P<participle>(?:{PARTICIPLE_ACT}))\b)"
+    rf"|(?<=,\s)(?:{PARTICIPLE_SAY})\s+(?!that\b)(?=[A-Za-z])|(?<=,\s)(?P<participle>(?:{PARTICIPLE_ACT}))\b)"
 )
 # Where the reporter takes over in a reported span: "..., bringing the toll to 54", "..., as the council
 # met", "... mercenaries who are reported to have ...".
@@ -114,7 +114,7 @@ OCCASION = re.compile(
 # "..., while Turkey said ...": a second speaker inside a reported span.
 SECOND_SPEAKER = re.compile(
     rf"(?:(?:,\s*|\s+)(?:and|while|but|whereas|as)\s+|;\s+)"
-    rf"(?P<speaker>(?:(?!(?:and|or|but)\b)[\w’'.-]+\s+){{0,6}}?[\w’'.-]+)\s+"
+    rf"(?P<speaker>(?:(?!(?:and|or|but)\b)[\w’'.-]+\s+){{0,6}}?(?!(?:and|or|but)\b)[\w’'.-]+)\s+"
     rf"(?:(?:has|have|had|also|again|[a-z]+ly)\s+)*(?P<verb>{WARN_OF}|{SAY}|{ACT})\b"
 )
 

@@ -192,7 +192,7 @@ class SpeakerTracker:
         if word in self.unmarked:
             actor = None  # a name nothing tied to an actor yet: an official's role may still do it
         possessor = _POSSESSOR.match(lowered)
-        if actor is None and possessor and possessor.group(1) in ROLE_NOUNS:
+        if possessor and possessor.group(1) in ROLE_NOUNS:
             earlier = self._by_role(ROLE_NOUNS[possessor.group(1)], position)
             if earlier is not None and earlier.actor in ACTORS:
                 actor = earlier.actor
