@@ -231,3 +231,24 @@ def test_according_to_after_the_statement_names_its_speaker():
 
 def test_the_pentagon_is_not_the_state_department():
     assert extract_statements("The Pentagon said the drills were routine.") == []
+
+
+def test_quoted_fragments_of_a_sentence_attributed_at_its_end_are_direct_statements():
+    text = (
+        'The secretary-general "is appalled by the news" and asked the agency to "look into the matter quickly '
+        'and dismiss anyone involved," his spokesperson said.'
+    )
+    found = extract_statements(text)
+    assert [(s.form, s.actor, s.text) for s in found] == [
+        ("direct", "un", "is appalled by the news"),
+        ("direct", "un", "look into the matter quickly and dismiss anyone involved"),
+    ]
+
+
+def test_a_statement_named_as_a_ministry_statement_belongs_to_the_ministry_named_before():
+    text = (
+        "The Russian Defence Ministry announced a pause in the talks.\n\n"
+        'The move came "because of the recent attacks on our ships in the harbour," said a ministry statement.'
+    )
+    statement = extract_statements(text)[-1]
+    assert statement.actor == "kremlin" and statement.text.startswith("because of the recent attacks")

@@ -111,12 +111,16 @@ def _names_role(phrase: str, nouns: tuple[str, ...]) -> bool:
 def role_head(lowered: str) -> str | None:
     """The role noun of a definite phrase like "the spokesman" or "the ministry", if any."""
     words = _WORDS.findall(lowered)
-    if not words or len(words) > 4 or words[0] not in ("the", "its", "his", "her", "their"):
+    if not words or len(words) > 4 or words[0] not in ("the", "its", "his", "her", "their", "a", "an"):
         return None
     for word in reversed(words):
-        if word in ROLE_NOUNS:
+        if word in ROLE_NOUNS and (words[0] not in ("a", "an") or word in _INDEFINITE_ROLES):
             return word
     return None
+
+
+# "a ministry statement", "a department statement": an institution already named, though "a".
+_INDEFINITE_ROLES = {"statement", "ministry", "department", "office"}
 
 
 class SpeakerTracker:

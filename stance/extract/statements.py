@@ -133,7 +133,8 @@ class _Reader:
         """Quoted fragments of a sentence that ends with its attribution (‘Guterres “is horrified” and asked ...
         to “act,” the spokesperson said’): each fragment is a direct statement of that speaker."""
         inside = [q for q in quotes if s_start <= q[0] and q[1] <= s_end]
-        if not inside or not _CLOSE_THEN_ATTRIBUTION.match(self.text, inside[-1][1], s_end):
+        close = inside[-1][1] if inside else 0
+        if not inside or not _CLOSE_THEN_ATTRIBUTION.match(self.text, close - (self.text[close - 1] == ","), s_end):
             return []
         after = SPEAKER_AFTER.match(self.text[inside[-1][1] + 1 : s_end])
         if not after or not re.search(r"[A-Z]|\b(?:he|she|the|its|his|her|a|an)\b", after.group(0)):
@@ -166,7 +167,11 @@ class _Reader:
             after = text[last_close:s_end]
             match = SPEAKER_AFTER.match(after)
             if match:
-                speaker = self.resolve(match.group("speaker1") or match.group("speaker2"))
+                phrase = match.group("speaker1") or match.group("speaker2")
+                if _POSSESSIVE.match(phrase.strip()) and not text[s_start:first_open].lstrip().startswith(("“", '"')):
+                    # ‘X “...”, his spokesman said’: the spokesman speaks for the sentence's subject.
+                    phrase = text[s_start:first_open] + " " + phrase
+                speaker = self.resolve(phrase)
                 verb = _verb_of(match.group(0))
         if speaker is None:
             before = text[s_start:first_open]
