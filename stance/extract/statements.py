@@ -184,7 +184,7 @@ class _Reader:
         if speaker is None:
             return []
         statements = []
-        for q_start, q_end in quotes:
+        for q_start, q_end in _split_at_inner_attribution(text, quotes):
             start, end = segment.trim(text, q_start, q_end, strip_final_stop=False)
             if end > start:
                 statements.append(
@@ -306,6 +306,21 @@ class _Reader:
 
 
 _VERB_WORD = re.compile(rf"\b(?:{VERB}|adding|stressing|noting|warning|saying)\b")
+
+
+# A quotation whose writer forgot to close it before the attribution: “We have X, he said. Y,” ...
+_INNER_ATTRIBUTION = re.compile(r",\s+(?:he|she|they|it)\s+(?:said|added|says)\.\s+")
+
+
+def _split_at_inner_attribution(text: str, quotes: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Quotation spans, each cut in two where an attribution sits inside it."""
+    spans = []
+    for start, end in quotes:
+        for inner in _INNER_ATTRIBUTION.finditer(text, start, end):
+            spans.append((start, inner.start()))
+            start = inner.end()
+        spans.append((start, end))
+    return spans
 
 
 def _headline_parts(text: str, start: int, end: int) -> list[tuple[int, int]]:
