@@ -252,3 +252,23 @@ def test_a_statement_named_as_a_ministry_statement_belongs_to_the_ministry_named
     )
     statement = extract_statements(text)[-1]
     assert statement.actor == "kremlin" and statement.text.startswith("because of the recent attacks")
+
+
+def test_links_to_other_stories_after_the_article_give_no_statements():
+    story = (
+        "Kremlin denies role in pipeline blast\n\n"
+        "Investigators in three countries said on Monday that the blast under the sea had been deliberate, "
+        "and that divers had found traces of explosives on two sections of the damaged pipe near the island.\n\n"
+        "More on this story\n\nUN urges calm over pipeline blast\n\nAnkara slams port closure"
+    )
+    assert [s.text for s in extract_statements(story)] == ["denies role in pipeline blast"]
+
+
+def test_a_live_blog_entry_title_under_its_time_is_read_as_a_headline():
+    text = (
+        "Investigators in three countries said on Monday that the blast under the sea had been deliberate, "
+        "and that divers had found traces of explosives on two sections of the damaged pipe near the island.\n\n"
+        "16:48 GMT\nWashington urges both sides to hold fire"
+    )
+    [statement] = extract_statements(text)
+    assert (statement.actor, statement.text) == ("state_department", "urges both sides to hold fire")

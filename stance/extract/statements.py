@@ -55,6 +55,10 @@ class Statement:
 
 # A paragraph that ends like a sentence; one that does not is a headline or page furniture.
 _ENDS_SENTENCE = re.compile(r"[.!?”\"’:]\s*$")
+# A live-blog entry starts with its time: "16:48 GMT", "10.05am".
+_TIME_STAMP = re.compile(r"\s*\d{1,2}[:.]\d{2}\b")
+# A punctuated paragraph this long is the story itself, not a standfirst.
+_STORY_WORDS = 30
 # A headline, standfirst or key-events line holds several: "A denies X; B urges Y", "- C calls for Z".
 _HEADLINE_PART = re.compile(r"(?:^|;\s*|\s+[|•]\s+|\n\s*)(?:[-•*–]\s+)?([^;|•\n]+)")
 # A quotation closed by a comma and followed by who said it: ‘... to “act,” the spokesperson said’.
@@ -86,16 +90,21 @@ class _Reader:
     def read(self) -> list[Statement]:
         found: list[Statement] = []
         carried_open = False
+        in_story = False
         for p_start, p_end in segment.paragraphs(self.text):
             if not _ENDS_SENTENCE.search(self.text, p_start, p_end):
                 # A headline, standfirst, caption or other line of page furniture: only a headline's
                 # "Kremlin denies role in ..." is a statement; it never becomes a speaker for later.
-                if not carried_open:
+                # Headlines come before the story or under a live-blog time stamp; the unpunctuated
+                # lines after the story starts are captions, boxes and links to other stories.
+                live = _TIME_STAMP.match(self.text, p_start, p_end)
+                if not carried_open and (not in_story or live):
                     for h_start, h_end in _headline_parts(self.text, p_start, p_end):
                         found.extend(self._headline(h_start, h_end))
                 continue
             if segment.is_clutter(self.text, p_start, p_end):
                 continue
+            in_story = in_story or len(self.text[p_start:p_end].split()) >= _STORY_WORDS
             quotes, carried_open = segment.quotes(self.text, p_start, p_end, carried_open)
             quotes = [q for q in quotes if self.text[q[0] : q[1]].strip()]
             full = [q for q in quotes if not self._is_partial(q, p_start)]
