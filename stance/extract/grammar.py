@@ -109,8 +109,8 @@ CONTINUATION = re.compile(
 # "... during a press conference on Wednesday": the occasion is not part of the statement.
 OCCASION = re.compile(
     r"(?:\s+(?:during|at|in|after)\s+(?:a|an|the|his|her|its|their)\s+(?:[\w-]+\s+){0,3}(?:conference|briefing|"
-    r"meeting|interview|statement|speech|session|summit|call|visit|address|appearance)\b[^,;“”\"]{0,60}"
-    r"|\s+on (?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))+\s*[.!]?\s*$"
+    r"meeting|interview|statement|speech|session|summit|call|visit|address|appearance)\b[^,;“”\"]{0,60})+"
+    r"\s*[.!]?\s*$"
 )
 # "..., while Turkey said ...": a second speaker inside a reported span.
 SECOND_SPEAKER = re.compile(
