@@ -272,3 +272,13 @@ def test_a_live_blog_entry_title_under_its_time_is_read_as_a_headline():
     )
     [statement] = extract_statements(text)
     assert (statement.actor, statement.text) == ("state_department", "urges both sides to hold fire")
+
+
+def test_an_attribution_in_mid_sentence_followed_by_adding_gives_two_statements():
+    text = (
+        "Kremlin spokesman Dmitry Peskov spoke on Monday. The ships had left port, he said, adding that none was hit."
+    )
+    assert [(s.verb, s.text) for s in extract_statements(text)] == [
+        ("said", "The ships had left port"),
+        ("adding", "none was hit"),
+    ]

@@ -76,7 +76,7 @@ TAIL_ACCORDING = re.compile(r",\s*according to (?P<speaker>[^,;“”\"]{1,100}?
 # in mid-sentence, with a second statement or the reporter's own words after it.
 MIDDLE = re.compile(
     rf",\s*(?P<speaker>(?:[^\s,;“”\"]+\s+){{0,7}}?[^\s,;“”\"]+)\s+(?P<verb>{SAY}){ADVERBIAL}\s*,\s+"
-    rf"(?=(?P<participle>(?:{PARTICIPLE_SAY})(?:\s+that)?\s+|(?:{PARTICIPLE_ACT})\b)|[a-z])"
+    rf"(?=(?P<say>(?:{PARTICIPLE_SAY})(?:\s+that)?\s+)|(?P<act>{PARTICIPLE_ACT})\b|[a-z])"
 )
 # "The ministry (also) said ..." / "X denied ...": a subject, then the first reporting verb.
 HEAD = re.compile(

@@ -231,12 +231,12 @@ class _Reader:
             if speaker is not None:
                 verb = middle.group("verb")
                 statements = self._clauses(s_start, s_start + middle.start(), speaker, verb)
-                if middle.group("participle"):
-                    second = ADDING.match(sentence, middle.end() - 1) or ADDING.match(" " + sentence[middle.end() :])
-                    begin = s_start + middle.end()
-                    if second and not second.group("participle"):
-                        begin = s_start + middle.end() + len(second.group(0)) - 1
-                    statements += self._clauses(begin, s_end, speaker, _verb_of(middle.group("participle")))
+                # "..., he said, adding that ...": a second statement; "..., urging ...": the act is in it.
+                if middle.group("say"):
+                    begin = s_start + middle.end() + len(middle.group("say"))
+                    statements += self._clauses(begin, s_end, speaker, _verb_of(middle.group("say")))
+                elif middle.group("act"):
+                    statements += self._clauses(s_start + middle.end(), s_end, speaker, middle.group("act"))
                 return statements
         according = re.match(r"\s*According to (?P<speaker>[^,]{1,100}),\s*", sentence)
         if according:
