@@ -145,6 +145,8 @@ class _Reader:
         close = inside[-1][1] if inside else 0
         if not inside or not _CLOSE_THEN_ATTRIBUTION.match(self.text, close - (self.text[close - 1] == ","), s_end):
             return []
+        if HEAD.match(self.text, s_start, inside[0][0]):
+            return []  # "Erdogan said Turkey was working “to prevent ...,” the presidency said": reported
         after = SPEAKER_AFTER.match(self.text[inside[-1][1] + 1 : s_end])
         if not after or not re.search(r"[A-Z]|\b(?:he|she|the|its|his|her|a|an)\b", after.group(0)):
             return []
