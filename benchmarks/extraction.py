@@ -59,7 +59,7 @@ def _occurrence(text: str, statement: str, cursor: int) -> int:
         if re.search(r"[.!?”\"’:]\s*$", paragraph) and not is_clutter(paragraph, 0, len(paragraph)):
             return start
         start = text.find(statement, start + 1)
-    return first
+    return _occurrence(text, statement, 0) if cursor else first
 
 
 def gold_rows(article: Path) -> list[dict]:

@@ -282,3 +282,22 @@ def test_an_attribution_in_mid_sentence_followed_by_adding_gives_two_statements(
         ("said", "The ships had left port"),
         ("adding", "none was hit"),
     ]
+
+
+def test_a_story_cut_off_before_its_last_full_stop_is_still_read():
+    text = (
+        "Russia has denied any role in the attack on the convoy that was travelling between the two towns "
+        "on the coast road late on Sunday, when the drivers stopped to let a column of trucks pass on the"
+    )
+    [statement] = extract_statements(text)
+    assert statement.actor == "kremlin" and statement.text.startswith("denied any role in the attack")
+
+
+def test_a_caption_with_its_photo_credit_repeats_nothing():
+    lede = "The Kremlin on Friday rejected claims that its drone had struck the fishing boat near the coast."
+    caption = (
+        "The damaged boat is towed into port, March 5, 2026. The Kremlin on Friday rejected claims that its "
+        "drone had struck the fishing boat near the coast. (Wire Photo/Staff Photographer)"
+    )
+    found = extract_statements(f"{lede}\n\n{caption}")
+    assert len(found) == 1 and found[0].end <= len(lede)

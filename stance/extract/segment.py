@@ -94,7 +94,7 @@ def trim(text: str, start: int, end: int, strip_final_stop: bool = True) -> tupl
 
 # Page furniture that can end like a sentence: captions, "Read more" and newsletter boxes, credits.
 _CLUTTER = re.compile(
-    r"\s*(?:\[(?:Image|Photo|Video)\b|(?:Image|Photo|Picture|Video|File photo|Caption|Read more|Related|"
+    r"\s*(?:\[(?:Image|Photo|Video)\b|(?:Image|Photo|Photograph|Picture|Video|File photo|Caption|Read more|Related|"
     r"More on this|Sign up|Subscribe|Advertisement|Support (?:us|our)|Donate|Share this|Follow us)\b\s*[:|]?)",
     re.I,
 )

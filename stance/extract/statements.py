@@ -55,9 +55,12 @@ class Statement:
 
 # A paragraph that ends like a sentence; one that does not is a headline or page furniture.
 _ENDS_SENTENCE = re.compile(r"[.!?”\"’:]\s*$")
+# A long line that stops on a small word was cut off mid-sentence: story, not a caption's credit.
+_CUT_OFF = re.compile(r"[a-z,]\s*$")
 # A live-blog entry starts with its time: "16:48 GMT", "10.05am".
 _TIME_STAMP = re.compile(r"\s*\d{1,2}[:.]\d{2}\b")
-# A punctuated paragraph this long is the story itself, not a standfirst.
+# A paragraph this long is the story itself, not a standfirst or a headline (even when the copy
+# was cut off before its last full stop).
 _STORY_WORDS = 30
 # A headline, standfirst or key-events line holds several: "A denies X; B urges Y", "- C calls for Z".
 _HEADLINE_PART = re.compile(r"(?:^|;\s*|\s+[|•]\s+|\n\s*)(?:[-•*–]\s+)?([^;|•\n]+)")
@@ -92,7 +95,9 @@ class _Reader:
         carried_open = False
         in_story = False
         for p_start, p_end in segment.paragraphs(self.text):
-            if not _ENDS_SENTENCE.search(self.text, p_start, p_end):
+            words = len(self.text[p_start:p_end].split())
+            cut_off = "\n" not in self.text[p_start:p_end].strip() and _CUT_OFF.search(self.text, p_start, p_end)
+            if not _ENDS_SENTENCE.search(self.text, p_start, p_end) and (words < _STORY_WORDS or not cut_off):
                 # A headline, standfirst, caption or other line of page furniture: only a headline's
                 # "Kremlin denies role in ..." is a statement; it never becomes a speaker for later.
                 # Headlines come before the story or under a live-blog time stamp; the unpunctuated
@@ -104,7 +109,7 @@ class _Reader:
                 continue
             if segment.is_clutter(self.text, p_start, p_end):
                 continue
-            in_story = in_story or len(self.text[p_start:p_end].split()) >= _STORY_WORDS
+            in_story = in_story or words >= _STORY_WORDS
             quotes, carried_open = segment.quotes(self.text, p_start, p_end, carried_open)
             quotes = [q for q in quotes if self.text[q[0] : q[1]].strip()]
             full = [q for q in quotes if not self._is_partial(q, p_start)]
