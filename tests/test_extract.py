@@ -301,3 +301,15 @@ def test_a_caption_with_its_photo_credit_repeats_nothing():
     )
     found = extract_statements(f"{lede}\n\n{caption}")
     assert len(found) == 1 and found[0].end <= len(lede)
+
+
+def test_a_standfirst_whose_second_clause_is_the_actors():
+    text = "Kyiv asks for warships to be kept out, but Ankara says it has taken no decision yet\n\nBody text follows."
+    [statement] = extract_statements(text)
+    assert (statement.actor, statement.text) == ("ankara", "it has taken no decision yet")
+
+
+def test_a_surname_the_table_knows_counts_wherever_it_stands_in_the_full_name():
+    text = "UN Secretary-General Ban Ki-moon spoke on Tuesday. Ban said a review of the incident was needed."
+    [statement] = extract_statements(text)
+    assert (statement.actor, statement.speaker) == ("un", "Ban Ki-moon")

@@ -149,10 +149,12 @@ class SpeakerTracker:
         "Anton Belsky, a Kremlin spokesman" for a name the alias table does not know.
         """
         for word in dict.fromkeys(word for _, _, word in self._markers_found):
+            # The table's surnames, wherever they stand in the name ("Ban" of "Ban Ki-moon").
             parts = word.split()
-            if len(parts) > 1 and parts[-1] in self.markers.bare_surnames:
-                self.people.setdefault(parts[-1], self.markers.actor_of[word])
-                self.full_names.setdefault(parts[-1], word)
+            for part in parts if len(parts) > 1 else ():
+                if part in self.markers.bare_surnames:
+                    self.people.setdefault(part, self.markers.actor_of[word])
+                    self.full_names.setdefault(part, word)
         name = r"[A-ZÀ-ÖØ-Þİ][\w'’-]+(?:\s+[A-ZÀ-ÖØ-Þİ][\w'’-]+){1,3}"
         markers = self.markers.pattern.pattern
         titled = re.compile(

@@ -65,6 +65,7 @@ _STORY_WORDS = 30
 # A headline, standfirst or key-events line holds several: "A denies X; B urges Y", "- C calls for Z".
 _HEADLINE_PART = re.compile(r"(?:^|;\s*|\s+[|•]\s+|\n\s*)(?:[-•*–]\s+)?([^;|•\n]+)")
 # A quotation closed by a comma and followed by who said it: ‘... to “act,” the spokesperson said’.
+_HEADLINE_CLAUSE = re.compile(r",\s*(?:but|while|and|as)\s+|\s+(?:as|while)\s+")
 # "Thousands more displaced, says UN", "US regrets ...: Blinken".
 _HEADLINE_TAIL = re.compile(
     r"(?:,\s*(?P<verb>says|said|warns|insists)\s+|:\s*(?P<colon>))(?P<speaker>(?:[\w.’'-]+\s+){0,4}[\w.’'-]+)\s*$"
@@ -126,6 +127,11 @@ class _Reader:
 
     def _headline(self, start: int, end: int) -> list[Statement]:
         """ "Kremlin denies role in ...", "UN chief urges restraint ...": an actor as subject, a present-tense act."""
+        # "Zelensky asks ..., but Ankara says it has made no decision": the later clause may be the actor's.
+        for clause in _HEADLINE_CLAUSE.finditer(self.text, start, end):
+            later = HEADLINE.match(self.text, clause.end(), end)
+            if later and self.tracker.markers.first(later.group("speaker"), {})[0] is not None:
+                return self._headline(start, clause.start()) + self._headline(clause.end(), end)
         tail = _HEADLINE_TAIL.search(self.text, start, end)
         if tail and self.tracker.markers.first(tail.group("speaker"), {})[0] is not None:
             speaker = self.tracker.resolve(tail.group("speaker"), start, remember=False)
