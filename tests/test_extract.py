@@ -313,3 +313,8 @@ def test_a_surname_the_table_knows_counts_wherever_it_stands_in_the_full_name():
     text = "UN Secretary-General Ban Ki-moon spoke on Tuesday. Ban said a review of the incident was needed."
     [statement] = extract_statements(text)
     assert (statement.actor, statement.speaker) == ("un", "Ban Ki-moon")
+
+
+def test_told_reporters_then_the_statement_keeps_the_statements_subject():
+    [statement] = extract_statements("U.S. State Department spokesman Ned Price told reporters the talks were over.")
+    assert (statement.speaker, statement.text) == ("Ned Price", "the talks were over")

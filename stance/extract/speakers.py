@@ -23,8 +23,8 @@ _SPACES = re.compile(r"\s+")
 _LAST_CLAUSE = re.compile(r",\s+(?:and|but|while)\s+|;\s+")
 _CONJUNCTION = re.compile(r"^(?:and|but|while|as|who|which|where)\s+", re.I)
 _OCCASION = re.compile(
-    r"\s+(?:at|during|after|in|on|with)\s+(?:a|an|the|his|her|its|their)\s+(?:[\w-]+\s+){0,3}(?:conference|briefing|"
-    r"meeting|interview|speech|session|summit|call|visit|talks)\b.*$"
+    r",?\s+(?:at|during|after|in|on|with)\s+(?:a|an|the|his|her|its|their)\s+(?:[\w-]+\s+){0,3}(?:conference|briefing|"
+    r"meeting|interview|speech|session|summit|call|visit|talks|statement|post|message|letter)\b.*$"
 )
 _UNNAMED_ROLE = re.compile(r"(?:the|a|an|its|his|her|their)\s+(?:[\w’'-]+\s+){0,4}[\w-]+$")
 # "The official, who spoke on condition of anonymity," / "Turkey, which has troops there,".

@@ -280,7 +280,7 @@ class _Reader:
         that = THAT.match(text, content, s_end) or OBJECT_THEN_THAT.match(text, content, s_end)
         if that:
             content = that.end()
-        elif match.group("verb") == "told":
+        elif not (skip and skip.group(0).strip()) and match.group("verb") == "told":
             obj = re.match(
                 r"\s*(?:[A-Z][\w-]*|reporters|journalists|lawmakers|the \w+|a \w+ \w+)\s*(?:that\s+)?",
                 text[content:s_end],
