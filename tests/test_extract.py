@@ -318,3 +318,8 @@ def test_a_surname_the_table_knows_counts_wherever_it_stands_in_the_full_name():
 def test_told_reporters_then_the_statement_keeps_the_statements_subject():
     [statement] = extract_statements("U.S. State Department spokesman Ned Price told reporters the talks were over.")
     assert (statement.speaker, statement.text) == ("Ned Price", "the talks were over")
+
+
+def test_an_agency_dateline_is_not_part_of_the_speaker():
+    [statement] = extract_statements("ANKARA (Agency) - Turkey's foreign minister said the border would stay closed.")
+    assert statement.speaker == "Turkey's foreign minister"

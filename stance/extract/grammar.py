@@ -47,6 +47,7 @@ ADVERBIAL = (
 LEADING_ADVERBIAL = re.compile(
     # A dateline first ("PRISTINA, May 11 (Wire) - "), then openers up to a comma.
     r"^(?:[A-Z][A-Z .'-]+,\s+(?:[A-Z][a-z]+\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]+)\s*(?:\([^)]{1,30}\)\s*)?[-–—]+\s*"
+    r"|[A-Z][A-Z .'-]+\s*\([^)]{1,30}\)\s*[-–—]+\s*"
     r"|[A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,2}:\s+)?"
     r"(?:(?:In|On|At|Later|Earlier|Separately|Meanwhile|However|But|And|Speaking|Asked|Responding|Writing|"
     r"Yesterday|Today|Last|This|(?!Beijing)[A-Z][a-z]+ing)\b[^,]{0,80},\s*)*"
