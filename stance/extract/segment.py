@@ -26,6 +26,9 @@ def paragraphs(text: str) -> Iterator[tuple[int, int]]:
             yield match.start(), match.end()
 
 
+_MARKS = re.compile('[“”"]')
+
+
 def quotes(text: str, start: int, end: int, carried: bool) -> tuple[list[tuple[int, int]], bool]:
     """Quoted passages of one paragraph as (inner start, inner end); whether the last stays open.
 
@@ -37,7 +40,8 @@ def quotes(text: str, start: int, end: int, carried: bool) -> tuple[list[tuple[i
     i = start
     if carried and text[start] in '“"':
         opened = i = start + 1
-    while i < end:
+    for mark in _MARKS.finditer(text, i, end):
+        i = mark.start()
         char = text[i]
         if opened is None:
             if char == "“" or (char == '"' and not _is_inch_mark(text, i)):
@@ -49,7 +53,6 @@ def quotes(text: str, start: int, end: int, carried: bool) -> tuple[list[tuple[i
             # A new opening mark inside an open quote: the earlier one ran to here unclosed.
             spans.append((opened, i))
             opened = i + 1
-        i += 1
     still_open = opened is not None
     if still_open:
         spans.append((opened, end))

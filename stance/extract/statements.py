@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from itertools import pairwise
 
 from stance.extract import segment
@@ -366,11 +366,9 @@ def _with_ids(text: str, statements: list[Statement]) -> list[Statement]:
         statement_id = hashlib.sha256(f"{digest}:{statement.start}:{statement.end}".encode()).hexdigest()[:12]
         key = (statement.actor, " ".join(statement.text.lower().split()).rstrip("."))
         duplicate_of = first.setdefault(key, statement_id)
-        stamped.append(
-            replace(
-                statement, statement_id=statement_id, duplicate_of="" if duplicate_of == statement_id else duplicate_of
-            )
-        )
+        repeated = "" if duplicate_of == statement_id else duplicate_of
+        s = statement
+        stamped.append(Statement(s.text, s.actor, s.speaker, s.form, s.start, s.end, s.verb, statement_id, repeated))
     return stamped
 
 
