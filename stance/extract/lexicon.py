@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import re
+from functools import lru_cache
 from pathlib import Path
 
 from stance.errors import StanceError
@@ -78,6 +79,12 @@ def built_in_aliases() -> AliasTable:
     return _BUILT_IN
 
 
+@lru_cache(maxsize=16)
+def _marker_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
+    """The compiled pattern over every marker, built once per alias set rather than per article."""
+    return re.compile(rf"(?<![\w-])(?:{_alternation(list(words))})(?![\w-])")
+
+
 def _alternation(words: list[str]) -> str:
     """One regular expression for many words, as a trie: Python's engine would otherwise try each
     of a thousand aliases at every character. Longer words win over their prefixes."""
@@ -122,7 +129,7 @@ class Markers:
             part for word, kind in table.kinds.items() if kind != "person" and " " in word for part in word.split()
         }
         self.actor_of.update(self.user)
-        self.pattern = re.compile(rf"(?<![\w-])(?:{_alternation(list(self.actor_of))})(?![\w-])")
+        self.pattern = _marker_pattern(tuple(sorted(self.actor_of)))
         self._found: dict[str, list[str]] = {}
 
     def first(self, phrase: str, known_people: dict[str, str]) -> tuple[str | None, str | None]:

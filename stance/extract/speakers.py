@@ -91,6 +91,18 @@ INSTITUTIONS = (
 ANY_PRONOUNS = {"they", "it"}
 
 
+@lru_cache(maxsize=16)
+def _titled(markers: str) -> re.Pattern[str]:
+    """A name beside a title and an actor's word: "Kremlin spokesman Dmitry Peskov", "Anton Belsky,
+    a Kremlin spokesman". Compiled once per alias set."""
+    name = r"[A-ZÀ-ÖØ-Þİ][\w'’-]+(?:\s+[A-ZÀ-ÖØ-Þİ][\w'’-]+){1,3}"
+    return re.compile(
+        rf"(?P<marker>{markers})(?:[’']s)?(?:\s+(?:{TITLE_LOWER}|[A-Z][\w-]+)){{0,6}}?,?\s+(?P<name>{name})"
+        rf"|(?P<name2>{name}),\s+(?:(?:a|an|the)\s+)?(?:(?:{TITLE_LOWER}|[A-Z][\w’'-]+)\s+){{0,4}}?"
+        rf"(?P<marker2>{markers})"
+    )
+
+
 @lru_cache(maxsize=8192)
 def _clean(phrase: str) -> str:
     """The speaker phrase without openers, earlier clauses, the occasion or an appositive."""
@@ -155,14 +167,7 @@ class SpeakerTracker:
                 if part in self.markers.bare_surnames:
                     self.people.setdefault(part, self.markers.actor_of[word])
                     self.full_names.setdefault(part, word)
-        name = r"[A-ZÀ-ÖØ-Þİ][\w'’-]+(?:\s+[A-ZÀ-ÖØ-Þİ][\w'’-]+){1,3}"
-        markers = self.markers.pattern.pattern
-        titled = re.compile(
-            rf"(?P<marker>{markers})(?:[’']s)?(?:\s+(?:{TITLE_LOWER}|[A-Z][\w-]+)){{0,6}}?,?\s+(?P<name>{name})"
-            rf"|(?P<name2>{name}),\s+(?:(?:a|an|the)\s+)?(?:(?:{TITLE_LOWER}|[A-Z][\w’'-]+)\s+){{0,4}}?"
-            rf"(?P<marker2>{markers})"
-        )
-        for match in titled.finditer(self.text):
+        for match in _titled(self.markers.pattern.pattern).finditer(self.text):
             marker = match.group("marker") or match.group("marker2")
             found = person_name(match.group("name") or match.group("name2"), self.markers)
             actor = self.markers.actor_of.get(marker)
