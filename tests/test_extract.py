@@ -323,3 +323,9 @@ def test_told_reporters_then_the_statement_keeps_the_statements_subject():
 def test_an_agency_dateline_is_not_part_of_the_speaker():
     [statement] = extract_statements("ANKARA (Agency) - Turkey's foreign minister said the border would stay closed.")
     assert statement.speaker == "Turkey's foreign minister"
+
+
+def test_a_headline_ending_with_who_said_it_names_that_speaker():
+    text = "US regrets Moscow's exit from the shipping pact: Blinken\n\nSecretary of State Antony Blinken spoke."
+    [statement] = extract_statements(text)
+    assert (statement.speaker, statement.text) == ("Antony Blinken", "US regrets Moscow's exit from the shipping pact")

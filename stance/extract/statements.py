@@ -64,12 +64,13 @@ _TIME_STAMP = re.compile(r"\s*\d{1,2}[:.]\d{2}\b")
 _STORY_WORDS = 30
 # A headline, standfirst or key-events line holds several: "A denies X; B urges Y", "- C calls for Z".
 _HEADLINE_PART = re.compile(r"(?:^|;\s*|\s+[|•]\s+|\n\s*)(?:[-•*–]\s+)?([^;|•\n]+)")
-# A quotation closed by a comma and followed by who said it: ‘... to “act,” the spokesperson said’.
+# Where a headline's second clause may start: "..., but Ankara says ...", "... as Russia denies ...".
 _HEADLINE_CLAUSE = re.compile(r",\s*(?:but|while|and|as)\s+|\s+(?:as|while)\s+")
 # "Thousands more displaced, says UN", "US regrets ...: Blinken".
 _HEADLINE_TAIL = re.compile(
-    r"(?:,\s*(?P<verb>says|said|warns|insists)\s+|:\s*(?P<colon>))(?P<speaker>(?:[\w.’'-]+\s+){0,4}[\w.’'-]+)\s*$"
+    r"(?:,\s*(?P<verb>says|said|warns|insists)\s+|:\s*)(?P<speaker>(?:[\w.’'-]+\s+){0,4}[\w.’'-]+)\s*$"
 )
+# A quotation closed by a comma and followed by who said it: ‘... to “act,” the spokesperson said’.
 _CLOSE_THEN_ATTRIBUTION = re.compile(r"(?:,[”\"’]|[”\"’],)\s+\S")
 _PARTIAL_AFTER = re.compile(
     r"(?:called|calls|call|described as|termed|dubbed|branded|as|of|a|an|the|its|their|his|her)\s*$"
@@ -133,10 +134,14 @@ class _Reader:
             if later and self.tracker.markers.first(later.group("speaker"), {})[0] is not None:
                 return self._headline(start, clause.start()) + self._headline(clause.end(), end)
         tail = _HEADLINE_TAIL.search(self.text, start, end)
-        if tail and self.tracker.markers.first(tail.group("speaker"), {})[0] is not None:
+        if tail and self.tracker.markers.first(tail.group("speaker"), self.tracker.people)[0] is not None:
             speaker = self.tracker.resolve(tail.group("speaker"), start, remember=False)
             if speaker is not None:
-                return self._clauses(start, tail.start(), speaker, tail.group("verb"))
+                own = HEADLINE.match(self.text, start, tail.start())
+                verb = tail.group("verb") or (own.group("verb").lower() if own else "")
+                return self._clauses(start, tail.start(), speaker, verb)
+        if tail and not tail.group("verb"):
+            end = tail.start()  # "...: Blinken" names who said it, even when nobody knows the name
         match = HEADLINE.match(self.text, start, end)
         if not match or self.tracker.markers.first(match.group("speaker"), {})[0] is None:
             return []
