@@ -329,3 +329,8 @@ def test_a_headline_ending_with_who_said_it_names_that_speaker():
     text = "US regrets Moscow's exit from the shipping pact: Blinken\n\nSecretary of State Antony Blinken spoke."
     [statement] = extract_statements(text)
     assert (statement.speaker, statement.text) == ("Antony Blinken", "US regrets Moscow's exit from the shipping pact")
+
+
+def test_a_name_with_its_own_affiliation_is_not_taken_for_the_unnamed_official_before_it():
+    text = "A senior Russian official said the ships had left. John Smith of a Boston think tank said it was a bluff."
+    assert [s.speaker for s in extract_statements(text)] == ["A senior Russian official"]

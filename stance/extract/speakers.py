@@ -224,7 +224,7 @@ class SpeakerTracker:
                     self.speakers.append(speaker)
                 return speaker
             actor = OTHER_ACTOR
-            if name is not None and len(name.split()) > 1:
+            if name is not None and len(name.split()) > 1 and phrase == name:
                 # "The UN envoy said ... Ghassan Salame said": a new name right after an unnamed
                 # official of one of the four is that official.
                 last = next((s for s in islice(reversed(self.speakers), 3) if s.is_person), None)
