@@ -334,3 +334,9 @@ def test_a_headline_ending_with_who_said_it_names_that_speaker():
 def test_a_name_with_its_own_affiliation_is_not_taken_for_the_unnamed_official_before_it():
     text = "A senior Russian official said the ships had left. John Smith of a Boston think tank said it was a bluff."
     assert [s.speaker for s in extract_statements(text)] == ["A senior Russian official"]
+
+
+def test_a_headline_by_surname_counts_when_the_article_names_the_person_in_full():
+    text = "Putin says Moscow will not be drawn into an arms race\n\nRussian President Vladimir Putin spoke on Monday."
+    [statement] = extract_statements(text)
+    assert (statement.actor, statement.text) == ("kremlin", "Moscow will not be drawn into an arms race")

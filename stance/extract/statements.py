@@ -131,7 +131,7 @@ class _Reader:
         # "Zelensky asks ..., but Ankara says it has made no decision": the later clause may be the actor's.
         for clause in _HEADLINE_CLAUSE.finditer(self.text, start, end):
             later = HEADLINE.match(self.text, clause.end(), end)
-            if later and self.tracker.markers.first(later.group("speaker"), {})[0] is not None:
+            if later and self.tracker.markers.first(later.group("speaker"), self.tracker.people)[0] is not None:
                 return self._headline(start, clause.start()) + self._headline(clause.end(), end)
         tail = _HEADLINE_TAIL.search(self.text, start, end)
         if tail and self.tracker.markers.first(tail.group("speaker"), self.tracker.people)[0] is not None:
@@ -143,7 +143,7 @@ class _Reader:
         if tail and not tail.group("verb"):
             end = tail.start()  # "...: Blinken" names who said it, even when nobody knows the name
         match = HEADLINE.match(self.text, start, end)
-        if not match or self.tracker.markers.first(match.group("speaker"), {})[0] is None:
+        if not match or self.tracker.markers.first(match.group("speaker"), self.tracker.people)[0] is None:
             return []
         self.position = start
         speaker = self.tracker.resolve(match.group("speaker"), start, remember=False)
