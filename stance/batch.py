@@ -121,13 +121,16 @@ def extract_rows(
     all_speakers: bool = False,
     min_confidence: float | None = None,
 ) -> Iterator[dict[str, Any]]:
-    """One row per statement found in each (name, text) article, classified, with its offsets."""
-    from stance.extract import classify_statements, extract_statements
+    """One row per statement found in each (name, text) article, classified, with its offsets.
+
+    The extractor knows nothing of labels: its statements and the model's predictions are joined here.
+    """
+    from stance.extract import extract_statements
 
     for name, text in articles:
-        found = classify_statements(model, extract_statements(text, aliases, all_speakers), min_confidence)
-        for statement in found:
-            prediction = Prediction(statement.label, statement.confidence, statement.probabilities)
+        found = extract_statements(text, aliases, all_speakers)
+        predictions = model.predict([s.text for s in found], min_confidence) if found else []
+        for statement, prediction in zip(found, predictions, strict=True):
             yield {
                 "article": name,
                 "actor": statement.actor,
@@ -137,4 +140,7 @@ def extract_rows(
                 "start": statement.start,
                 "end": statement.end,
                 **prediction_columns(prediction),
+                "statement_id": statement.statement_id,
+                "verb": statement.verb,
+                "duplicate_of": statement.duplicate_of,
             }

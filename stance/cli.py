@@ -208,7 +208,7 @@ def extract(
         list[Path] | None, typer.Argument(help="Plain-text news articles; '-' reads one from stdin.")
     ] = None,
     aliases: Annotated[
-        Path | None, typer.Option(help="CSV with columns alias, actor: more names of officials.")
+        Path | None, typer.Option(help="CSV with columns alias, actor[, kind]: more names of officials.")
     ] = None,
     all_speakers: Annotated[
         bool, typer.Option(help="Also list statements by speakers outside the four actors.")

@@ -217,7 +217,10 @@ def warn_empty(path: str, lines: list[int]) -> None:
 
 
 def read_article(path: str | Path | None) -> tuple[str, str]:
-    """(name, text) of a plain-text article, from a file or (path None) standard input."""
+    """(name, text) of a plain-text article, from a file or (path None) standard input.
+
+    Newlines are kept as they are (CRLF stays CRLF), so extract offsets index the file's own text.
+    """
     if path is None:
         try:
             return "<stdin>", sys.stdin.read()
@@ -226,6 +229,7 @@ def read_article(path: str | Path | None) -> tuple[str, str]:
     path = Path(path)
     _check_readable(path)
     try:
-        return str(path), path.read_text(encoding="utf-8")
+        with path.open(encoding="utf-8", newline="") as handle:
+            return str(path), handle.read()
     except UnicodeDecodeError:
         raise StanceError(_undecodable_line(path)) from None

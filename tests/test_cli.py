@@ -256,6 +256,33 @@ def test_extract_with_a_missing_alias_file_fails_cleanly(saved_model, tmp_path):
     assert result.stderr.strip() == f"error: {tmp_path / 'none.csv'}: no such file"
 
 
+def test_extract_given_a_folder_as_alias_file_says_so_in_one_line(saved_model, tmp_path):
+    result = run("extract", ARTICLE, "--aliases", tmp_path, "-m", saved_model)
+    assert result.exit_code == 1
+    assert result.stderr.strip().startswith(f"error: {tmp_path}: is a folder")
+    assert "Traceback" not in result.output
+
+
+def test_extract_offsets_index_a_crlf_file_as_it_is_on_disk(saved_model, tmp_path):
+    article = tmp_path / "crlf.txt"
+    article.write_bytes(
+        b"Kremlin denies role\r\n\r\nThe Kremlin said it had no part in it.\r\n\r\n"
+        b'"We reject this," the ministry said.\r\n'
+    )
+    rows = jsonl(run("extract", article, "-m", saved_model).stdout)
+    on_disk = article.read_bytes().decode("utf-8")
+    assert len(rows) >= 2
+    assert all(on_disk[row["start"] : row["end"]] == row["statement"] for row in rows)
+
+
+def test_extract_rows_end_with_statement_id_verb_and_duplicate_of(saved_model):
+    result = run("extract", ARTICLE, "--aliases", ALIASES, "-m", saved_model)
+    rows = jsonl(result.stdout)
+    assert list(rows[0])[-3:] == ["statement_id", "verb", "duplicate_of"]
+    assert len({row["statement_id"] for row in rows}) == len(rows)
+    assert any(row["verb"] for row in rows)
+
+
 @pytest.mark.parametrize("damage", ["tamper", "version"])
 def test_classify_refuses_a_damaged_or_foreign_model_in_one_line(saved_model, damage):
     if damage == "tamper":
