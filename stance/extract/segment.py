@@ -54,7 +54,7 @@ def quotes(text: str, start: int, end: int, carried: bool) -> tuple[list[tuple[i
             spans.append((opened, i))
             opened = i + 1
     still_open = opened is not None
-    if still_open:
+    if opened is not None:
         spans.append((opened, end))
     return spans, still_open
 

@@ -36,6 +36,10 @@ _SINGLE_NAME = re.compile(r"[A-ZÀ-ÖØ-Þİ][\w’'-]+")
 RECENT = 50
 
 
+_AFTER_MARKER = re.compile(r"(?:[’']s)?((?:[ \t]+[\w-]+){0,4})")
+_WORD_PREFIX = re.compile(r"[\w-]*")
+
+
 @dataclass
 class Speaker:
     phrase: str
@@ -273,11 +277,11 @@ class SpeakerTracker:
         if nouns not in self._role_windows:
             starts, found = [], []
             for start, end, word in self._markers_found:
-                after = re.match(r"(?:[’']s)?((?:[ \t]+[\w-]+){0,4})", self.text[end : end + 60])
-                window = word + after.group(0)
+                after = _AFTER_MARKER.match(self.text[end : end + 60])
+                window = word + after.group(0)  # type: ignore[union-attr]  # both patterns match the empty string
                 ends = [window.lower().find(n) + len(n) for n in nouns if n in window.lower()]
                 if ends:
-                    cut = re.match(r"[\w-]*", window[max(ends) :]).end()
+                    cut = len(_WORD_PREFIX.match(window[max(ends) :]).group(0))  # type: ignore[union-attr]
                     starts.append(start)
                     found.append((window[: max(max(ends) + cut, len(word))], self.markers.actor_of[word]))
             self._role_windows[nouns] = (starts, found)
