@@ -9,52 +9,12 @@ half of the longer span (DECISIONS.md). `--misses` lists what was missed and wha
 from __future__ import annotations
 
 import argparse
-import csv
+import sys
 from pathlib import Path
 
-from stance.evaluate import extraction_scores
-from stance.extract import extract_statements, read_aliases
-
-ARTICLES = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "articles"
-# Written after the extractor was tuned on ARTICLES, and first measured without any change to it.
-UNSEEN = ARTICLES.parent / "articles_unseen"
-
-
-def gold_rows(article: Path) -> list[dict]:
-    """The truth file's statements with their offsets: each is found in order, after the previous one."""
-    text = article.read_text(encoding="utf-8")
-    rows, cursor = [], 0
-    with article.with_suffix(".truth.csv").open(encoding="utf-8", newline="") as handle:
-        for row in csv.DictReader(handle):
-            start = text.find(row["statement"], cursor)
-            if start < 0:
-                start = text.find(row["statement"])
-            if start < 0:
-                raise ValueError(f"{article.name}: truth statement not in the article: {row['statement']!r}")
-            cursor = start + 1
-            rows.append({**row, "article": article.name, "start": start, "end": start + len(row["statement"])})
-    return rows
-
-
-def score_fixtures(folder: Path = ARTICLES) -> dict:
-    aliases = read_aliases(folder / "aliases.csv")
-    found, gold = [], []
-    for article in sorted(folder.glob("*.txt")):
-        text = article.read_text(encoding="utf-8")
-        found += [
-            {
-                "article": article.name,
-                "actor": s.actor,
-                "form": s.form,
-                "start": s.start,
-                "end": s.end,
-                "statement": s.text,
-                "speaker": s.speaker,
-            }
-            for s in extract_statements(text, aliases)
-        ]
-        gold += gold_rows(article)
-    return extraction_scores(found, gold)
+# The scorer reads the test fixtures, so it lives with them; this script prints its figures.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from helpers import ARTICLES, score_fixtures
 
 
 def same_speaker(found: str, gold: str) -> bool:

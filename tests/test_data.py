@@ -1,8 +1,8 @@
 import pytest
+from helpers import STATEMENTS, write
 
 from stance.data import is_test_crisis, iter_table, read_labelled
 from stance.errors import StanceError
-from tests.conftest import STATEMENTS, write
 
 
 def error_from(paths):

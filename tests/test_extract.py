@@ -1,9 +1,8 @@
 import pytest
+from helpers import ARTICLES, UNSEEN, score_fixtures, write
 
-from benchmarks.extraction import ARTICLES, UNSEEN, score_fixtures
 from stance.errors import StanceError
 from stance.extract import extract_statements, read_aliases
-from tests.conftest import write
 
 
 @pytest.fixture(scope="module", params=[ARTICLES, UNSEEN], ids=["tuned-on", "unseen"])
