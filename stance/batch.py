@@ -95,7 +95,7 @@ def classify_table(
 ) -> Iterator[dict[str, Any]]:
     """Every row of a CSV, TSV, JSONL or JSON file with its input columns and the prediction columns."""
     offset = 0
-    for chunk in iter_table(path, chunk_rows, required=[text_column]):
+    for chunk in iter_table(path, chunk_rows, required=[text_column], keep_blank=True):
         if offset == 0:
             refuse_prediction_columns(path, chunk)
         if "actor" in chunk.columns:

@@ -113,7 +113,7 @@ def _stdin_bytes() -> BinaryIO:
     return getattr(sys.stdin, "buffer", sys.stdin)
 
 
-def _iter_csv(path: Path, chunksize: int, separator: str = ",") -> Iterator[pd.DataFrame]:
+def _iter_csv(path: Path, chunksize: int, separator: str = ",", keep_blank: bool = False) -> Iterator[pd.DataFrame]:
     import pandas as pd
 
     kind = "TSV" if separator == "\t" else "CSV"
@@ -126,6 +126,7 @@ def _iter_csv(path: Path, chunksize: int, separator: str = ",") -> Iterator[pd.D
             index_col=False,
             chunksize=chunksize,
             encoding="utf-8-sig",
+            skip_blank_lines=not keep_blank,
         ) as reader:
             yield from reader
     except UnicodeDecodeError:
@@ -182,18 +183,21 @@ def _iter_json(path: Path, chunksize: int) -> Iterator[pd.DataFrame]:
         )
 
 
-def iter_table(path: str | Path, chunksize: int = 10_000, required: Iterable[str] = ()) -> Iterator[pd.DataFrame]:
+def iter_table(
+    path: str | Path, chunksize: int = 10_000, required: Iterable[str] = (), keep_blank: bool = False
+) -> Iterator[pd.DataFrame]:
     """Yield a CSV, TSV, JSONL or JSON file in chunks of rows, all values as strings, so memory stays bounded.
 
     `required` columns must be in the header, and in every JSON object (an object without one is
-    named); other keys an object lacks read as empty.
+    named); other keys an object lacks read as empty. `keep_blank` keeps a blank line of a CSV
+    or TSV as an empty row, for output that must stay row-aligned with the file.
     """
     path = Path(path)
     required = list(required)
     check_readable(path)
     kind = file_kind(path)
     if kind in ("csv", "tsv"):
-        chunks = _iter_csv(path, chunksize, "\t" if kind == "tsv" else ",")
+        chunks = _iter_csv(path, chunksize, "\t" if kind == "tsv" else ",", keep_blank)
     elif kind == "jsonl":
         chunks = _iter_jsonl(path, chunksize)
     elif kind == "json":

@@ -31,9 +31,12 @@ def test_classify_arguments_prints_one_json_line_each_when_piped(saved_model):
 
 
 def test_classify_table_shows_the_stance(saved_model):
-    result = run("classify", "-m", saved_model, "--format", "table", CONDEMNATION)
+    quote = "We call on both sides to step back and return to the talks."
+    stance = jsonl(run("classify", "-m", saved_model, quote).stdout)[0]["stance"]
+    result = run("classify", "-m", saved_model, "--format", "table", quote)
     assert result.exit_code == 0
-    assert "condemn" in result.stdout and "conf." in result.stdout and "stance" in result.stdout
+    assert stance not in quote, "the stance must not be readable from the quote itself"
+    assert stance in result.stdout and "conf." in result.stdout
 
 
 def test_classify_reads_stdin_lines_and_keeps_blank_ones_in_place_with_a_warning(saved_model):
