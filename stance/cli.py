@@ -20,7 +20,7 @@ from typing import Annotated, Any
 
 import typer
 
-from stance.errors import StanceError
+from stance.errors import EmptyTextWarning, InputWarning, StanceError
 from stance.output import Format
 from stance.training import CANDIDATES
 
@@ -90,7 +90,8 @@ def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         with warnings.catch_warnings():
-            warnings.simplefilter("always", UserWarning)
+            warnings.simplefilter("always", EmptyTextWarning)
+            warnings.simplefilter("always", InputWarning)
             warnings.showwarning = lambda message, *_: _say(f"warning: {message}")
             try:
                 return command(*args, **kwargs)
@@ -549,14 +550,16 @@ def split(
         print(f"wrote {path}")
 
 
-def _terminated(signum: int, frame: object) -> None:
-    """SIGTERM unwinds like Ctrl-C, so temporaries are removed, and exits 128 + 15 as a shell expects."""
+def _stopped(signum: int, frame: object) -> None:
+    """SIGTERM and Ctrl-C unwind the run, so its temporaries are removed, and exit 128 + the signal
+    number (143, 130) as a shell expects."""
     raise SystemExit(128 + signum)
 
 
 def main(argv: list[str] | None = None) -> int:
     """Console-script entry point."""
-    signal.signal(signal.SIGTERM, _terminated)
+    signal.signal(signal.SIGTERM, _stopped)
+    signal.signal(signal.SIGINT, _stopped)
     try:
         app(args=argv, prog_name="stance")
     except SystemExit as exit:

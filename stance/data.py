@@ -358,11 +358,10 @@ def warn_empty(path: str, lines: list[int]) -> None:
 def looks_english(text: str) -> bool:
     """A cheap check, not a language detector: mostly Latin letters, and a sentence of six words or
     more holds a common English word. The model knows English only, so other text gets a warning."""
-    letters = [c for c in text if c.isalpha()]
-    if not letters:
-        return True
-    if sum(c.isascii() for c in letters) / len(letters) < 0.8:
-        return False
+    if not text.isascii():
+        letters = [c for c in text if c.isalpha()]
+        if letters and sum(c.isascii() for c in letters) / len(letters) < 0.8:
+            return False
     words = [word.lower() for word in _WORDS.findall(text)]
     return len(words) < 6 or any(word in ENGLISH_WORDS for word in words)
 

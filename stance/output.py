@@ -21,7 +21,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import IO, Any
 
-from stance.errors import StanceError
+from stance.errors import InputWarning, StanceError
 
 
 class Format(StrEnum):
@@ -108,7 +108,7 @@ def sweep_leftovers(target: Path) -> list[Path]:
                 leftover.unlink(missing_ok=True)
                 removed.append(leftover)
         else:
-            warnings.warn(f"{leftover}: a temporary file left by an earlier run; remove it", stacklevel=2)
+            warnings.warn(f"{leftover}: a temporary file left by an earlier run; remove it", InputWarning, stacklevel=2)
     return removed
 
 

@@ -189,6 +189,15 @@ def test_train_on_your_own_data_without_out_never_touches_the_shipped_model(tmp_
     assert not (tmp_path / "models").exists()
 
 
+def test_train_without_data_still_refreshes_the_default_model_in_place(tmp_path, monkeypatch):
+    (tmp_path / "data" / "labeled").mkdir(parents=True)
+    write(tmp_path / "data" / "labeled" / "train.csv", STATEMENTS.read_text())
+    monkeypatch.chdir(tmp_path)
+    result = run("train", "--cv", "0")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "models" / "stance.joblib").exists() and (tmp_path / "models" / "stance.json").exists()
+
+
 def corpus_row(number, crisis, label="deny"):
     return f"r{number},We deny statement {number}.,kremlin,{label},{crisis},2024-01-01,authored,direct,\n"
 
@@ -208,7 +217,10 @@ def test_split_refuses_to_split_a_train_file_alone(tmp_path):
 # Signals and leftovers -----------------------------------------------------------------------
 
 
-def test_sigterm_mid_write_removes_the_temporary_and_exits_143(saved_model, tmp_path):
+@pytest.mark.parametrize(("stop", "code"), [(signal.SIGTERM, 143), (signal.SIGINT, 130)], ids=["sigterm", "ctrl-c"])
+def test_stopping_a_run_mid_write_removes_the_temporary_and_exits_128_plus_the_signal(
+    saved_model, tmp_path, stop, code
+):
     big = write(tmp_path / "big.txt", "We call on all sides to show restraint and return to talks.\n" * 400_000)
     out = tmp_path / "out" / "result.csv"
     out.parent.mkdir()
@@ -223,9 +235,9 @@ def test_sigterm_mid_write_removes_the_temporary_and_exits_143(saved_model, tmp_
         assert time.monotonic() < deadline, "the run never started writing"
         time.sleep(0.05)
     time.sleep(0.3)
-    process.send_signal(signal.SIGTERM)
+    process.send_signal(stop)
     _, stderr = process.communicate(timeout=120)
-    assert process.returncode == 143, stderr
+    assert process.returncode == code, stderr
     assert "Traceback" not in stderr
     assert os.listdir(out.parent) == []
 
@@ -259,8 +271,9 @@ def test_classify_keeps_a_row_for_every_input_row_even_when_its_text_is_empty(sa
     assert [row["stance"] is None for row in rows] == [False, True, False]
 
 
-def test_classify_keeps_an_empty_argument_in_place(saved_model):
-    rows = jsonl(run("classify", "-m", saved_model, "We deny it.", "", "-f", "jsonl").stdout)
+@pytest.mark.parametrize("explain", [[], ["--explain"]], ids=["plain", "explained"])
+def test_classify_keeps_an_empty_argument_in_place(saved_model, explain):
+    rows = jsonl(run("classify", "-m", saved_model, "We deny it.", "", "-f", "jsonl", *explain).stdout)
     assert [row["text"] for row in rows] == ["We deny it.", ""] and rows[1]["stance"] is None
 
 
