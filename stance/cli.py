@@ -147,7 +147,12 @@ def classify(
         list[str] | None, typer.Argument(help="Statements to classify; '-' reads lines from stdin.")
     ] = None,
     input: Annotated[
-        Path | None, typer.Option("--input", "-i", help="CSV or JSONL with a text column, or plain text, one a line.")
+        Path | None,
+        typer.Option(
+            "--input",
+            "-i",
+            help="CSV, TSV, JSONL or JSON with a text column, or plain text, one a line; a pipe works too.",
+        ),
     ] = None,
     text_column: Annotated[str, typer.Option(help="The column holding the statements.")] = "text",
     format: FormatOption = None,
@@ -303,7 +308,7 @@ def extract(
 @reports_errors
 def train(
     data: Annotated[
-        list[Path] | None, typer.Argument(help="Labelled CSV or JSONL (default data/labeled/train.csv).")
+        list[Path] | None, typer.Argument(help="Labelled CSV, TSV, JSONL or JSON (default data/labeled/train.csv).")
     ] = None,
     out: Annotated[
         Path | None,
@@ -397,7 +402,9 @@ def _print_per_label(per_label: dict[str, dict[str, float]]) -> None:
 @app.command()
 @reports_errors
 def evaluate(
-    data: Annotated[Path, typer.Argument(help="Labelled CSV or JSONL with text and label columns.")] = DEFAULT_TEST,
+    data: Annotated[
+        Path, typer.Argument(help="Labelled CSV, TSV, JSONL or JSON with text and label columns.")
+    ] = DEFAULT_TEST,
     model: ModelOption = None,
     text_column: Annotated[str, typer.Option(help="The column holding the statements.")] = "text",
     format: Annotated[ReportFormat, typer.Option("--format", "-f", help="How to print the report.")] = (

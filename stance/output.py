@@ -259,17 +259,17 @@ class RowWriter:
         self._count += 1
 
     def close(self, ok: bool = True) -> None:
+        """Finish the format and rename the temporary into place; on failure, remove the temporary."""
         try:
-            if ok and self.format == "json":
-                self._handle.write("[]\n" if self._count == 0 else "\n]\n")
-            if ok and self.format == "csv" and self._csv is None and self.columns:
-                self._csv = self._start_csv(self.columns)
-            self._handle.flush()
-            if self._temporary is None:
-                return
-            self._handle.close()
             if ok:
-                os.replace(self._temporary, self._target)
+                if self.format == "json":
+                    self._handle.write("[]\n" if self._count == 0 else "\n]\n")
+                if self.format == "csv" and self._csv is None and self.columns:
+                    self._csv = self._start_csv(self.columns)
+                self._handle.flush()
+                if self._temporary is not None:
+                    self._handle.close()
+                    os.replace(self._temporary, self._target)
         except OSError as error:
             if self._temporary is None:
                 raise
@@ -277,9 +277,8 @@ class RowWriter:
             raise StanceError(_say_why(self.output, error)) from None
         finally:
             if self._temporary is not None and not ok:
-                if not self._handle.closed:
-                    with suppress(OSError):
-                        self._handle.close()
+                with suppress(OSError):
+                    self._handle.close()
                 self._temporary.unlink(missing_ok=True)
 
     def __enter__(self) -> RowWriter:
