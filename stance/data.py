@@ -27,10 +27,10 @@ ACCEPTED = ".csv, .tsv, .jsonl, .ndjson, .json, or plain text (one statement a l
 TEST_SHARE_PERCENT = 20
 BOM = b"\xef\xbb\xbf"
 SNIFF_BYTES = 8192
-# A few words nearly every English sentence of six words or more holds one of.
+# A few words nearly every English sentence of eight words or more holds one of.
 _COMMON_ENGLISH = (
     "the a an of to and in is are was were be been it its we our us they their this that these those "
-    "on for with by as at from not no will would has have had all any which who must should can"
+    "on for with by as at from not no will would has have had all any which who must should can says said"
 )
 ENGLISH_WORDS = frozenset(_COMMON_ENGLISH.split())
 _TAG = re.compile(rb"<\s*/?\s*[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?>")
@@ -356,14 +356,14 @@ def warn_empty(path: str, lines: list[int]) -> None:
 
 
 def looks_english(text: str) -> bool:
-    """A cheap check, not a language detector: mostly Latin letters, and a sentence of six words or
+    """A cheap check, not a language detector: mostly Latin letters, and a sentence of eight words or
     more holds a common English word. The model knows English only, so other text gets a warning."""
     if not text.isascii():
         letters = [c for c in text if c.isalpha()]
         if letters and sum(c.isascii() for c in letters) / len(letters) < 0.8:
             return False
     words = [word.lower() for word in _WORDS.findall(text)]
-    return len(words) < 6 or any(word in ENGLISH_WORDS for word in words)
+    return len(words) < 8 or any(word in ENGLISH_WORDS for word in words)
 
 
 def warn_not_english(path: str, lines: list[int]) -> None:

@@ -499,3 +499,9 @@ def test_classify_csv_escapes_cells_a_spreadsheet_would_run_unless_asked_not_to(
     assert float(rows[0]["confidence"]) > 0
     assert run("classify", "-m", saved_model, "-i", source, "-o", out, "--no-escape-formulas").exit_code == 0
     assert [row["text"] for row in csv.DictReader(out.open())] == ["=1+2 we deny it", "@SUM(A1) we urge calm"]
+
+
+def test_classify_does_not_call_english_statements_foreign(saved_model):
+    result = run("classify", "-m", saved_model, "-i", STATEMENTS, "-f", "jsonl")
+    assert result.exit_code == 0
+    assert "English" not in result.stderr
