@@ -13,27 +13,51 @@ from typing import Any
 
 from stance.data import (
     check_values,
-    empty_text_rows,
     file_kind,
     iter_lines,
     iter_table,
     line_number,
+    looks_english,
     refuse_prediction_columns,
-    require_columns,
     warn_empty,
+    warn_not_english,
 )
 from stance.model import Prediction, StanceModel
-from stance.schema import ACTORS, probability_column
+from stance.schema import ACTORS, PREDICTION_COLUMNS, probability_column
 
 CHUNK_ROWS = 10_000
 
 
-def prediction_columns(prediction: Prediction) -> dict[str, Any]:
-    """The columns classify and extract append: stance, confidence, one probability per label."""
+def prediction_columns(prediction: Prediction | None) -> dict[str, Any]:
+    """The columns classify and extract append: stance, confidence, one probability per label.
+
+    A row with no prediction (its text is empty) keeps its place with these columns empty (null in
+    JSON), and a warning names its line, so the output stays row-aligned with the input.
+    """
+    if prediction is None:
+        return dict.fromkeys(PREDICTION_COLUMNS)
     columns: dict[str, Any] = {"stance": prediction.label, "confidence": round(prediction.confidence, 4)}
     for label, probability in prediction.probabilities.items():
         columns[probability_column(label)] = round(probability, 4)
     return columns
+
+
+def _predicted(model: StanceModel, texts: list[str], min_confidence: float | None) -> list[Prediction | None]:
+    """A prediction per text, None for an empty one: every text keeps its place."""
+    kept = [i for i, text in enumerate(texts) if text.strip()]
+    predictions: list[Prediction | None] = [None] * len(texts)
+    for i, prediction in zip(kept, model.predict([texts[i] for i in kept], min_confidence), strict=True):
+        predictions[i] = prediction
+    return predictions
+
+
+def _warn_about(name: str, numbered: list[tuple[int, str]]) -> None:
+    empty = [number for number, text in numbered if not text.strip()]
+    if empty:
+        warn_empty(name, empty)
+    foreign = [number for number, text in numbered if text.strip() and not looks_english(text)]
+    if foreign:
+        warn_not_english(name, foreign)
 
 
 def classify_texts(
@@ -41,27 +65,23 @@ def classify_texts(
 ) -> Iterator[dict[str, Any]]:
     """Rows of `text` plus prediction columns for quotes given directly (no file, no pandas)."""
     texts = list(texts)
-    kept = [text for text in texts if text.strip()]
-    if len(kept) < len(texts):
-        warn_empty("arguments", [i for i, text in enumerate(texts, start=1) if not text.strip()])
-    yield from _text_rows(model, kept, min_confidence)
+    _warn_about("arguments", list(enumerate(texts, start=1)))
+    yield from _text_rows(model, texts, min_confidence)
 
 
 def classify_lines(
     model: StanceModel, path: Path | None, min_confidence: float | None = None, chunk_rows: int = CHUNK_ROWS
 ) -> Iterator[dict[str, Any]]:
-    """Plain text, one statement a line, from a file or standard input (path None)."""
+    """Plain text, one statement a line, from a file or standard input (path None); a row per line."""
     name = str(path) if path else "<stdin>"
     lines = iter_lines(path)
     while chunk := list(islice(lines, chunk_rows)):
-        empty = [number for number, text in chunk if not text.strip()]
-        if empty:
-            warn_empty(name, empty)
-        yield from _text_rows(model, [text for _, text in chunk if text.strip()], min_confidence)
+        _warn_about(name, chunk)
+        yield from _text_rows(model, [text for _, text in chunk], min_confidence)
 
 
 def _text_rows(model: StanceModel, texts: list[str], min_confidence: float | None) -> Iterator[dict[str, Any]]:
-    for text, prediction in zip(texts, model.predict(texts, min_confidence), strict=True):
+    for text, prediction in zip(texts, _predicted(model, texts, min_confidence), strict=True):
         yield {"text": text, **prediction_columns(prediction)}
 
 
@@ -73,24 +93,21 @@ def classify_table(
     chunk_rows: int = CHUNK_ROWS,
     on_chunk: Callable[[int], None] | None = None,
 ) -> Iterator[dict[str, Any]]:
-    """Every row of a CSV or JSONL file with its input columns and the prediction columns."""
+    """Every row of a CSV, TSV, JSONL or JSON file with its input columns and the prediction columns."""
     offset = 0
-    for chunk in iter_table(path, chunk_rows):
+    for chunk in iter_table(path, chunk_rows, required=[text_column], keep_blank=True):
         if offset == 0:
-            require_columns(path, chunk, [text_column])
             refuse_prediction_columns(path, chunk)
         if "actor" in chunk.columns:
             check_values(path, chunk, "actor", (*ACTORS, ""), offset)
-        empty = empty_text_rows(chunk, text_column)
-        if empty.any():
-            warn_empty(str(path), [line_number(path, offset + int(i)) for i in empty.to_numpy().nonzero()[0]])
-            chunk = chunk[~empty]
-        predictions = model.predict(chunk[text_column].tolist(), min_confidence)
+        texts = chunk[text_column].tolist()
+        _warn_about(str(path), [(line_number(path, offset + i), text) for i, text in enumerate(texts)])
+        predictions = _predicted(model, texts, min_confidence)
         for row, prediction in zip(chunk.to_dict("records"), predictions, strict=True):
             yield {**row, **prediction_columns(prediction)}
-        offset += len(empty)
+        offset += len(chunk)
         if on_chunk:
-            on_chunk(len(empty))
+            on_chunk(len(chunk))
 
 
 def classify_source(
@@ -100,7 +117,7 @@ def classify_source(
     min_confidence: float | None = None,
     on_chunk: Callable[[int], None] | None = None,
 ) -> Iterator[dict[str, Any]]:
-    """A file by its kind (CSV, JSONL or plain text), or standard input as plain text."""
+    """A file by its kind (CSV, TSV, JSONL, JSON or plain text), or standard input as plain text."""
     if source is not None and file_kind(source) != "text":
         return classify_table(model, source, text_column, min_confidence, on_chunk=on_chunk)
     return classify_lines(model, source, min_confidence)
@@ -109,6 +126,9 @@ def classify_source(
 def with_evidence(model: StanceModel, rows: Iterable[dict[str, Any]], text_column: str, top: int = 5) -> Iterator[dict]:
     """Add an `evidence` column: the word n-grams that pushed each statement most towards its label."""
     for row in rows:
+        if row["stance"] is None:
+            yield {**row, "evidence": ""}
+            continue
         label = row["stance"] if row["stance"] in model.labels else None
         evidence = model.explain(row[text_column], top=top, label=label, kinds=("word",))
         yield {**row, "evidence": "; ".join(f"{e.feature} ({e.weight:.2f})" for e in evidence)}

@@ -79,6 +79,8 @@ def as_frame(records: pd.DataFrame | Iterable[Mapping[str, str]]) -> pd.DataFram
 
 def check_trainable(frame: pd.DataFrame, folds: int) -> None:
     """Refuse data a classifier or a k-fold estimate cannot be made from, saying which label is short."""
+    from sklearn.feature_extraction.text import CountVectorizer
+
     counts = frame["label"].value_counts()
     if len(counts) < 2:
         only = counts.index[0] if len(counts) else "none"
@@ -90,6 +92,12 @@ def check_trainable(frame: pd.DataFrame, folds: int) -> None:
                 f"label {short.index[0]!r} has {int(short.iloc[0])} row(s), fewer than the {folds} "
                 "cross-validation folds; add rows or lower --cv"
             )
+    try:  # the word features' own test, so that scikit-learn's "empty vocabulary" becomes a clear line
+        CountVectorizer(min_df=2).fit(frame["text"])
+    except ValueError:
+        raise StanceError(
+            "the training texts have no usable words: no word of two or more letters occurs in two statements"
+        ) from None
 
 
 def cross_validate(frame: pd.DataFrame, settings: str, seed: int, folds: int) -> dict[str, Any]:

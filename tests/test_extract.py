@@ -1,9 +1,8 @@
 import pytest
+from helpers import ARTICLES, REAL, UNSEEN, WIRE, score_fixtures, write
 
-from benchmarks.extraction import ARTICLES, REAL, UNSEEN, WIRE, score_fixtures
 from stance.errors import StanceError
 from stance.extract import extract_statements, read_aliases
-from tests.conftest import write
 
 
 @pytest.fixture(scope="module", params=[ARTICLES, UNSEEN, WIRE], ids=["tuned-on", "unseen", "wire"])
