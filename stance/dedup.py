@@ -55,6 +55,56 @@ def _negations(text: str) -> int:
     return sum(word in _NEGATIONS for word in normalise(text).split())
 
 
+class RepeatIndex:
+    """Statements seen so far, to tell at once whether a new one repeats an earlier one.
+
+    It grows one statement at a time, so `stance extract` can mark repeats while it streams
+    through a pile of articles: the first statement of a group stays its original, and a later
+    one joins the earliest group it repeats (groups are never merged after the fact, so a row
+    once written never changes).
+    """
+
+    def __init__(self) -> None:
+        self._exact: dict[tuple[str, str], int] = {}
+        self._buckets: dict[tuple[str, int, bytes], int] = {}
+        self._shingles: list[set[int] | None] = []
+        self._negations: list[int] = []
+        self._group: list[int] = []
+
+    def add(self, text: str, key: str = "") -> int:
+        """The index of the first statement that `text` repeats, or its own new index."""
+        index = len(self._group)
+        normal = normalise(text)
+        seen = self._exact.get((key, normal))
+        if seen is not None:
+            self._append(None, 0, self._group[seen])
+            return self._group[seen]
+        self._exact[(key, normal)] = index
+        hashes = shingles(text)
+        negations = _negations(text)
+        signature = _signature(hashes)
+        rows = PERMUTATIONS // BANDS
+        group = index
+        for band in range(BANDS):
+            bucket = (key, band, signature[band * rows : (band + 1) * rows].tobytes())
+            first = self._buckets.setdefault(bucket, index)
+            candidate = self._shingles[first] if first != index else None
+            if (
+                candidate is not None
+                and self._group[first] < group
+                and self._negations[first] == negations
+                and _jaccard(candidate, hashes) >= NEAR_DUPLICATE_JACCARD
+            ):
+                group = self._group[first]
+        self._append(hashes, negations, group)
+        return group
+
+    def _append(self, hashes: set[int] | None, negations: int, group: int) -> None:
+        self._shingles.append(hashes)
+        self._negations.append(negations)
+        self._group.append(group)
+
+
 def duplicate_of(texts: Sequence[str], keys: Sequence[str] | None = None) -> list[int]:
     """For each text, the index of the first text of its group (itself when it is the first).
 
@@ -63,40 +113,6 @@ def duplicate_of(texts: Sequence[str], keys: Sequence[str] | None = None) -> lis
     actors saying the same words are two statements). Input order decides which member is
     first: sort by date to make the earliest publication the original.
     """
+    index = RepeatIndex()
     keys = list(keys) if keys is not None else [""] * len(texts)
-    parent = list(range(len(texts)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    def union(i: int, j: int) -> None:
-        root_i, root_j = find(i), find(j)
-        if root_i != root_j:
-            parent[max(root_i, root_j)] = min(root_i, root_j)
-
-    first_of_text: dict[tuple[str, str], int] = {}
-    distinct: list[int] = []
-    for index, (text, key) in enumerate(zip(texts, keys, strict=True)):
-        seen = first_of_text.setdefault((key, normalise(text)), index)
-        if seen == index:
-            distinct.append(index)
-        else:
-            union(seen, index)
-    shingle_sets = {index: shingles(texts[index]) for index in distinct}
-    rows = PERMUTATIONS // BANDS
-    buckets: dict[tuple[str, int, bytes], int] = {}
-    for index in distinct:
-        signature = _signature(shingle_sets[index])
-        for band in range(BANDS):
-            bucket = (keys[index], band, signature[band * rows : (band + 1) * rows].tobytes())
-            first = buckets.setdefault(bucket, index)
-            if (
-                first != index
-                and _jaccard(shingle_sets[first], shingle_sets[index]) >= NEAR_DUPLICATE_JACCARD
-                and _negations(texts[first]) == _negations(texts[index])
-            ):
-                union(first, index)
-    return [find(index) for index in range(len(texts))]
+    return [index.add(text, key) for text, key in zip(texts, keys, strict=True)]

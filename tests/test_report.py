@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from stance.errors import StanceError
-from stance.report import report
+from stance.reporting import report
 
 
 def statement(actor, stance, date, sid, duplicate_of="", confidence=0.9, **more):
