@@ -21,11 +21,11 @@ import csv
 import hashlib
 import json
 import re
-import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from stance.data import decode_text, looks_like_html, read_bytes
 from stance.errors import StanceError
 
 METADATA: tuple[str, ...] = ("date", "source", "url", "title")
@@ -36,7 +36,6 @@ ARTICLE_SUFFIXES = (*TEXT_SUFFIXES, *HTML_SUFFIXES)
 _FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\r?\n(?P<block>.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.S)
 _FIELD = re.compile(r"^(?P<key>[A-Za-z_]+)\s*:\s*(?P<value>.*?)\s*$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
-_LOOKS_LIKE_HTML = re.compile(r"\A\s*(?:<!doctype html|<html[\s>])", re.I)
 
 
 @dataclass(frozen=True)
@@ -92,28 +91,24 @@ def html_article(html: str, path: str = "") -> tuple[dict[str, str], str]:
         raise StanceError(
             f"{path}: an HTML page; reading HTML needs the report extra: pip install 'stance[report]'"
         ) from None
-    document = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False, include_tables=False)
-    if document is None or not (document.text or "").strip():
+    found = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False, include_tables=False)
+    page: dict = {} if found is None else found if isinstance(found, dict) else found.as_dict()
+    if not str(page.get("text") or "").strip():
         raise StanceError(f"{path}: no article text found in this HTML page")
-    text = "\n\n".join(line.strip() for line in document.text.splitlines() if line.strip()) + "\n"
-    metadata = {"date": document.date or "", "source": document.sitename or "", "url": document.url or ""}
-    metadata["title"] = document.title or ""
-    return metadata, text
+    text = "\n\n".join(line.strip() for line in str(page["text"]).splitlines() if line.strip()) + "\n"
+    fields = {"date": "date", "source": "sitename", "url": "url", "title": "title"}
+    return {ours: str(page.get(theirs) or "") for ours, theirs in fields.items()}, text
 
 
-def _decode(path: Path) -> str:
-    try:
-        return path.read_bytes().decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = path.read_bytes()[: error.start].count(b"\n") + 1
-        raise StanceError(f"{path}: line {line}: bytes that are not UTF-8") from None
-    except OSError as error:
-        raise StanceError(f"{path}: cannot read ({error.strerror})") from None
+def _decode(path: Path | None) -> tuple[str, str]:
+    """(name, text) of a file or (None) standard input, decoded strictly (stance.data's rules)."""
+    name, raw = read_bytes(path)
+    return name, decode_text(name, raw)
 
 
 def article_from_text(raw: str, path: str, overrides: dict[str, str] | None = None) -> Article:
     """An Article from a file's text: HTML through trafilatura, else plain text with optional front matter."""
-    if _LOOKS_LIKE_HTML.match(raw) or Path(path).suffix.lower() in HTML_SUFFIXES:
+    if looks_like_html(raw[:8192].encode("utf-8")) or Path(path).suffix.lower() in HTML_SUFFIXES:
         metadata, body = html_article(raw, path)
     else:
         metadata, body = split_front_matter(raw, path)
@@ -123,7 +118,7 @@ def article_from_text(raw: str, path: str, overrides: dict[str, str] | None = No
 
 
 def _manifest_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
-    text = _decode(path).removeprefix("\ufeff")
+    text = _decode(path)[1]
     suffix = path.suffix.lower()
     if suffix == ".csv":
         reader = csv.DictReader(text.splitlines())
@@ -146,10 +141,10 @@ def _manifest_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
                     numbered.append((number, json.loads(line)))
                 except json.JSONDecodeError as error:
                     raise StanceError(f"{path}: line {number}: not valid JSON ({error.msg})") from None
-    for number, row in numbered:
-        if not isinstance(row, dict):
+    for number, item in numbered:
+        if not isinstance(item, dict):
             raise StanceError(f"{path}: row {number}: expected an object with 'text' or 'path'")
-        yield number, {str(key): "" if value is None else str(value) for key, value in row.items()}
+        yield number, {str(key): "" if value is None else str(value) for key, value in item.items()}
 
 
 def read_manifest(path: Path) -> Iterator[Article]:
@@ -168,7 +163,7 @@ def read_manifest(path: Path) -> Iterator[Article]:
             target = (path.parent / row["path"]).resolve() if not Path(row["path"]).is_absolute() else Path(row["path"])
             if not target.is_file():
                 raise StanceError(f"{where}, column 'path': no such file {row['path']!r}")
-            article = article_from_text(_decode(target), str(target), metadata)
+            article = article_from_text(_decode(target)[1], str(target), metadata)
             yield replace(article, id=metadata["id"]) if metadata["id"] else article
         else:
             raise StanceError(f"{where}: the row has neither 'text' nor 'path'")
@@ -190,11 +185,7 @@ def read_articles(inputs: Iterable[str | Path], pattern: str | None = None) -> I
     """
     for raw in inputs:
         if str(raw) == "-":
-            try:
-                text = sys.stdin.buffer.read().decode("utf-8")
-            except UnicodeDecodeError:
-                raise StanceError("<stdin>: bytes that are not UTF-8") from None
-            yield article_from_text(text, "<stdin>")
+            yield article_from_text(*_decode(None)[::-1])
             continue
         path = Path(raw)
         if path.is_dir():
@@ -204,10 +195,8 @@ def read_articles(inputs: Iterable[str | Path], pattern: str | None = None) -> I
                     f"{path}: no article files in this folder (looked for {pattern or ', '.join(ARTICLE_SUFFIXES)})"
                 )
             for file in files:
-                yield article_from_text(_decode(file), str(file))
-        elif not path.exists():
-            raise StanceError(f"{path}: no such file or folder")
+                yield article_from_text(_decode(file)[1], str(file))
         elif path.suffix.lower() in MANIFEST_SUFFIXES:
             yield from read_manifest(path)
         else:
-            yield article_from_text(_decode(path), str(path))
+            yield article_from_text(*_decode(path)[::-1])

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from stance.data import (
     check_values,
@@ -23,6 +23,10 @@ from stance.data import (
     warn_not_english,
 )
 from stance.model import Prediction, StanceModel
+
+if TYPE_CHECKING:
+    from stance.articles import Article
+    from stance.extract import AliasTable
 from stance.schema import ACTORS, PREDICTION_COLUMNS, probability_column
 
 CHUNK_ROWS = 10_000
@@ -136,23 +140,31 @@ def with_evidence(model: StanceModel, rows: Iterable[dict[str, Any]], text_colum
 
 def extract_rows(
     model: StanceModel,
-    articles: Iterable[tuple[str, str]],
-    aliases: dict[str, str] | None = None,
+    articles: Iterable[Article],
+    aliases: AliasTable | dict[str, str] | None = None,
     all_speakers: bool = False,
     min_confidence: float | None = None,
 ) -> Iterator[dict[str, Any]]:
-    """One row per statement found in each (name, text) article, classified, with its offsets.
+    """One row per statement found in each article, classified, with its offsets and the article's metadata.
 
-    The extractor knows nothing of labels: its statements and the model's predictions are joined here.
+    The extractor knows nothing of labels: its statements and the model's predictions are joined
+    here. Repeats across articles (syndicated copy, updates, a caption repeating the lede) are
+    marked as they stream past: `duplicate_of` names the statement_id of the first of the group.
     """
+    from stance.dedup import RepeatIndex
     from stance.extract import extract_statements
 
-    for name, text in articles:
-        found = extract_statements(text, aliases, all_speakers)
+    repeats = RepeatIndex()
+    ids: list[str] = []
+    for article in articles:
+        found = extract_statements(article.text, aliases, all_speakers)
         predictions = model.predict([s.text for s in found], min_confidence) if found else []
         for statement, prediction in zip(found, predictions, strict=True):
+            first = repeats.add(statement.text, statement.actor)
+            ids.append(statement.statement_id)
+            repeated = ids[first] if first != len(ids) - 1 else ""
             yield {
-                "article": name,
+                "article": article.path,
                 "actor": statement.actor,
                 "speaker": statement.speaker,
                 "form": statement.form,
@@ -162,5 +174,9 @@ def extract_rows(
                 **prediction_columns(prediction),
                 "statement_id": statement.statement_id,
                 "verb": statement.verb,
-                "duplicate_of": statement.duplicate_of,
+                "duplicate_of": statement.duplicate_of or repeated,
+                "date": article.date,
+                "source": article.source,
+                "url": article.url,
+                "title": article.title,
             }

@@ -37,6 +37,14 @@ DEFAULT_OUT = Path("models/stance.joblib")
 REAL_DEV_ENV = "STANCE_REAL_DEV"
 
 
+class Period(StrEnum):
+    """The periods `stance report` counts by."""
+
+    day = "day"
+    week = "week"
+    month = "month"
+
+
 class ReportFormat(StrEnum):
     """How evaluate prints its report."""
 
@@ -275,7 +283,14 @@ def _print_table(rows: list[dict[str, Any]]) -> None:
 @reports_errors
 def extract(
     files: Annotated[
-        list[Path] | None, typer.Argument(help="Plain-text news articles; '-' reads one from stdin.")
+        list[Path] | None,
+        typer.Argument(
+            help="Articles: text or HTML files, folders (searched recursively), or a manifest CSV/JSONL/JSON "
+            "whose rows give 'text' or 'path' and any of date, source, url, title, id; '-' reads one from stdin."
+        ),
+    ] = None,
+    glob: Annotated[
+        str | None, typer.Option(help="In folders, read only the files matching this pattern, e.g. '**/*.html'.")
     ] = None,
     aliases: Annotated[
         Path | None, typer.Option(help="CSV with columns alias, actor[, kind]: more names of officials.")
@@ -290,9 +305,10 @@ def extract(
     model: ModelOption = None,
     trust_model: TrustModelOption = False,
 ) -> None:
-    """Find the statements by the four actors in news articles, and label each."""
+    """Find the statements by the four actors in news articles, and label each, with the article's metadata."""
+    from stance.articles import read_articles
     from stance.batch import extract_rows
-    from stance.data import check_readable, read_article
+    from stance.data import check_readable
     from stance.extract import read_aliases
     from stance.model import load_model
     from stance.output import check_output, choose_format
@@ -307,11 +323,70 @@ def extract(
     if aliases is not None:
         check_readable(aliases)
     user_aliases = read_aliases(aliases) if aliases else None
-    articles = [read_article(None if _stdin(path) else path) for path in files]
+    articles = read_articles(["-" if _stdin(path) else path for path in files], pattern=glob)
     rows = extract_rows(load_model(model, trusted=trust_model), articles, user_aliases, all_speakers, min_confidence)
     _emit(rows, chosen, output, columns=list(EXTRACT_COLUMNS), escape_formulas=escape_formulas)
     if output is not None:
         _say(f"wrote {output}")
+
+
+@app.command()
+@reports_errors
+def report(
+    inputs: Annotated[
+        list[Path],
+        typer.Argument(
+            help="A `stance extract` output (CSV, JSONL, JSON), or articles as `stance extract` takes them "
+            "(files, folders, manifests), which are extracted first."
+        ),
+    ],
+    by: Annotated[Period, typer.Option(help="The period each row of the table covers.")] = Period.week,
+    html: Annotated[Path | None, typer.Option(help="Write a self-contained HTML report here.")] = None,
+    table: Annotated[Path | None, typer.Option(help="Write the table here (.csv, or .parquet with pyarrow).")] = None,
+    plot: Annotated[Path | None, typer.Option(help="Write the shares plot here (.png).")] = None,
+    title: Annotated[str, typer.Option(help="The HTML report's title.")] = "Stance report",
+    glob: Annotated[str | None, typer.Option(help="In folders, read only the files matching this pattern.")] = None,
+    aliases: Annotated[Path | None, typer.Option(help="CSV with columns alias, actor[, kind].")] = None,
+    min_confidence: MinConfidenceOption = None,
+    model: ModelOption = None,
+    trust_model: TrustModelOption = False,
+) -> None:
+    """Per actor and period: how many statements condemned, denied, de-escalated, with plots and HTML.
+
+    Repeats (syndicated copies, updates, captions) count once. Without --html, --table or --plot
+    the table is printed.
+    """
+    from stance.extract import read_aliases
+    from stance.model import load_model
+    from stance.output import check_output
+    from stance.reporting import gather_statements
+    from stance.reporting import report as make_report
+
+    _check_confidence(min_confidence)
+    for option, path in (("--html", html), ("--table", table), ("--plot", plot)):
+        if path is not None:
+            check_output(path, inputs=[*inputs, aliases], protected=[_model_in_use(model)], option=option)
+    statements, texts = gather_statements(
+        inputs,
+        load_model(model, trusted=trust_model),
+        pattern=glob,
+        aliases=read_aliases(aliases) if aliases else None,
+        min_confidence=min_confidence,
+    )
+    result = make_report(statements, by=by.value, texts=texts)
+    if len(result.undated):
+        _say(f"warning: {len(result.undated)} statement(s) have no date and are left out of the table")
+    if table is not None:
+        result.write_table(table)
+        _say(f"wrote {table}")
+    if plot is not None:
+        result.plot(plot)
+        _say(f"wrote {plot}")
+    if html is not None:
+        result.to_html(html, title=title)
+        _say(f"wrote {html}")
+    if html is None and table is None and plot is None:
+        print(result.table.to_csv(index=False, float_format="%.3f"), end="")
 
 
 @app.command()

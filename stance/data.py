@@ -375,23 +375,35 @@ def warn_not_english(path: str, lines: list[int]) -> None:
     )
 
 
-def read_article(path: str | Path | None) -> tuple[str, str]:
-    """(name, text) of a plain-text article, from a file, a pipe or (path None) standard input.
-
-    Decoded strictly as UTF-8 (a BOM dropped); newlines are kept as they are (CRLF stays CRLF), so
-    extract offsets index the file's own text. HTML is refused.
-    """
+def read_bytes(path: str | Path | None) -> tuple[str, bytes]:
+    """(name, bytes) of a file, a pipe or (path None) standard input, checked as readable first."""
     if path is None:
-        name, raw = "<stdin>", _stdin_bytes().read()
-    else:
-        path = Path(path)
-        check_readable(path)
-        name, raw = str(path), path.read_bytes()
+        return "<stdin>", _stdin_bytes().read()
+    path = Path(path)
+    check_readable(path)
+    try:
+        return str(path), path.read_bytes()
+    except OSError as error:
+        raise StanceError(f"{path}: cannot read ({error.strerror})") from None
+
+
+def decode_text(name: str, raw: bytes) -> str:
+    """Bytes decoded strictly as UTF-8, a BOM dropped, binary refused; newlines kept as they are
+    (CRLF stays CRLF), so offsets into the text index the file's own characters."""
+    if b"\x00" in raw[:SNIFF_BYTES]:
+        raise StanceError(f"{name}: not a text file (it holds binary data); accepted formats: {ACCEPTED}")
     raw = raw.removeprefix(BOM)
     try:
-        text = raw.decode("utf-8")
+        return raw.decode("utf-8")
     except UnicodeDecodeError as error:
         number = raw.count(b"\n", 0, error.start) + 1
         raise StanceError(_not_utf8(name, number, raw[error.start : error.start + 1])) from None
+
+
+def read_article(path: str | Path | None) -> tuple[str, str]:
+    """(name, text) of a plain-text article, from a file, a pipe or (path None) standard input; HTML is refused
+    (`stance.articles` reads pages through their main text)."""
+    name, raw = read_bytes(path)
+    text = decode_text(name, raw)
     _sniff_text(name, raw[:SNIFF_BYTES], what="a plain-text article")
     return name, text

@@ -22,8 +22,12 @@ from stance.schema import ACTORS, LABELS, UNCERTAIN
 if TYPE_CHECKING:
     import pandas as pd
 
+    from stance.extract import AliasTable
+    from stance.model import StanceModel
+
 Period = Literal["day", "week", "month"]
 PlotKind = Literal["shares", "counts"]
+PLOT_TITLES: dict[PlotKind, str] = {"shares": "Share", "counts": "Number"}
 PERIODS: tuple[str, ...] = ("day", "week", "month")
 _PANDAS_PERIOD = {"day": "D", "week": "W-SUN", "month": "M"}
 COUNTED = (*LABELS, UNCERTAIN)
@@ -63,6 +67,22 @@ class Report:
         _save_atomically(figure, path)
         return path
 
+    def write_table(self, path: str | Path) -> Path:
+        """The table as CSV, or Parquet when the name ends in .parquet (needs pyarrow)."""
+        from stance.output import temporary_beside
+
+        path = Path(path)
+        with temporary_beside(path) as temporary:
+            if path.suffix.lower() == ".parquet":
+                try:
+                    self.table.to_parquet(temporary, index=False)
+                except ImportError:
+                    raise StanceError(f"{path}: writing Parquet needs pyarrow (pip install pyarrow)") from None
+            else:
+                self.table.to_csv(temporary, index=False, lineterminator="\n")
+            temporary.replace(path)
+        return path
+
     def to_html(self, path: str | Path, title: str = "Stance report") -> Path:
         """One self-contained HTML file (plot embedded, no network at view time)."""
         from stance.output import write_text_atomically
@@ -70,6 +90,76 @@ class Report:
         path = Path(path)
         write_text_atomically(path, render_html(self, title))
         return path
+
+
+def is_extract_output(path: Path) -> bool:
+    """A CSV/TSV/JSONL/JSON table with the columns `stance extract` writes, rather than a manifest of articles."""
+    from stance.data import file_kind, iter_table
+
+    if not path.is_file() or file_kind(path) == "text":
+        return False
+    first = next(iter(iter_table(path, 1)), None)
+    return first is not None and {"statement", "actor", "stance"} <= set(first.columns)
+
+
+def gather_statements(
+    inputs: list[Path],
+    model: StanceModel | None = None,
+    *,
+    pattern: str | None = None,
+    aliases: AliasTable | dict[str, str] | None = None,
+    min_confidence: float | None = None,
+) -> tuple[pd.DataFrame, dict[str, str]]:
+    """The statements to report on, and the article texts they index: read from `stance extract`
+    output, or extracted now from articles (files, folders, manifests) with `model`."""
+    import pandas as pd
+
+    from stance.articles import read_articles
+    from stance.batch import extract_rows
+    from stance.data import iter_table
+
+    frames: list[pd.DataFrame] = []
+    texts: dict[str, str] = {}
+    articles = [path for path in inputs if not is_extract_output(path)]
+    for path in inputs:
+        if path not in articles:
+            frame = pd.concat(list(iter_table(path)), ignore_index=True)
+            for column in ("start", "end", "confidence"):
+                if column in frame.columns:
+                    frame[column] = pd.to_numeric(frame[column], errors="coerce")
+            frames.append(frame)
+            texts |= _readable_articles(frame)
+    if articles:
+        if model is None:
+            from stance.model import load_model
+
+            model = load_model()
+
+        def remembered():
+            for article in read_articles(articles, pattern=pattern):
+                texts[article.path] = article.text
+                yield article
+
+        frames.append(pd.DataFrame(list(extract_rows(model, remembered(), aliases, False, min_confidence))))
+    frames = [frame for frame in frames if not frame.empty]
+    if not frames:
+        raise StanceError("no statement by the four actors in the input")
+    return pd.concat(frames, ignore_index=True).fillna(""), texts
+
+
+def _readable_articles(frame: pd.DataFrame) -> dict[str, str]:
+    """Texts of the articles an extract output names, where they are still on disk, for highlighting."""
+    from stance.articles import read_articles
+
+    texts = {}
+    for name in frame["article"].dropna().unique() if "article" in frame.columns else []:
+        path = Path(str(name))
+        if path.is_file():
+            try:
+                texts[str(name)] = next(iter(read_articles([path]))).text
+            except (StanceError, StopIteration):
+                continue  # the report still lists the statement, without its paragraph
+    return texts
 
 
 def _require(frame: pd.DataFrame) -> None:
@@ -185,8 +275,13 @@ def _stacked_shares(axis, rows: pd.DataFrame, labels: list[str]) -> None:
 
 def _count_lines(axis, rows: pd.DataFrame, labels: list[str], top: int) -> None:
     """One line a label, told apart by colour, marker and dash so that print and grey still work."""
-    styles = {"condemn": ("o", "-"), "deny": ("s", "--"), "de-escalate": ("^", "-."), "other": ("D", ":")}
-    styles[UNCERTAIN] = ("x", (0, (1, 3)))
+    styles: dict[str, tuple[str, object]] = {
+        "condemn": ("o", "-"),
+        "deny": ("s", "--"),
+        "de-escalate": ("^", "-."),
+        "other": ("D", ":"),
+        UNCERTAIN: ("x", (0, (1, 3))),
+    }
     for label in labels:
         marker, dash = styles[label]
         axis.plot(
@@ -284,7 +379,7 @@ def render_html(result: Report, title: str = "Stance report") -> str:
     try:
         plot = "".join(
             f'<img alt="{what} of each stance per actor and {result.by}" src="{_png_data_uri(result, kind)}">'
-            for kind, what in (("shares", "Share"), ("counts", "Number"))
+            for kind, what in PLOT_TITLES.items()
         )
     except StanceError as error:
         plot = f'<p class="note">{escape(str(error))}</p>'

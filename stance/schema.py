@@ -54,6 +54,13 @@ EXTRACT_COLUMNS: tuple[str, ...] = (
     "start",
     "end",
     *PREDICTION_COLUMNS,
+    "statement_id",
+    "verb",
+    "duplicate_of",
+    "date",
+    "source",
+    "url",
+    "title",
 )
 
 

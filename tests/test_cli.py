@@ -289,10 +289,10 @@ def test_extract_offsets_index_a_crlf_file_as_it_is_on_disk(saved_model, tmp_pat
     assert all(on_disk[row["start"] : row["end"]] == row["statement"] for row in rows)
 
 
-def test_extract_rows_end_with_statement_id_verb_and_duplicate_of(saved_model):
+def test_extract_rows_end_with_statement_id_verb_duplicate_of_and_the_articles_metadata(saved_model):
     result = run("extract", ARTICLE, "--aliases", ALIASES, "-m", saved_model)
     rows = jsonl(result.stdout)
-    assert list(rows[0])[-3:] == ["statement_id", "verb", "duplicate_of"]
+    assert list(rows[0])[-7:] == ["statement_id", "verb", "duplicate_of", "date", "source", "url", "title"]
     assert len({row["statement_id"] for row in rows}) == len(rows)
     assert any(row["verb"] for row in rows)
 

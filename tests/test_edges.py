@@ -371,10 +371,27 @@ def test_classify_refuses_an_html_page_in_one_line(saved_model, tmp_path):
     assert "looks like an HTML page" in one_line_error(run("classify", "-m", saved_model, "-i", page))
 
 
-def test_extract_refuses_an_html_page_instead_of_finding_nothing(saved_model, tmp_path):
+def test_extract_without_the_report_extra_names_it_for_an_html_page_instead_of_finding_nothing(
+    saved_model, tmp_path, monkeypatch
+):
+    monkeypatch.setitem(sys.modules, "trafilatura", None)  # as if the extra were not installed
     page = write(tmp_path / "page.txt", "<div>" + "<p>Residents said it was calm.</p>\n" * 12 + "</div>")
-    assert "looks like an HTML page" in one_line_error(run("extract", page, "-m", saved_model))
-    assert "looks like an HTML page" in one_line_error(run("extract", "-", "-m", saved_model, input=PAGE))
+    for result in (run("extract", page, "-m", saved_model), run("extract", "-", "-m", saved_model, input=PAGE)):
+        assert "an HTML page; reading HTML needs the report extra" in one_line_error(result)
+
+
+def test_extract_reads_an_html_page_through_its_main_text(saved_model, tmp_path):
+    pytest.importorskip("trafilatura")
+    page = write(
+        tmp_path / "page.html",
+        "<!doctype html><html><head><title>Ankara urges calm</title></head><body><nav>Home | World</nav>"
+        "<article><h1>Ankara urges calm</h1><p>Turkey's Foreign Ministry urged both sides to show restraint "
+        "and return to talks, the ministry said in a statement on Monday.</p><p>Residents said the night "
+        "was quiet.</p></article><footer>Subscribe to our newsletter</footer></body></html>",
+    )
+    rows = [json.loads(line) for line in run("extract", page, "-m", saved_model).stdout.splitlines()]
+    assert [row["actor"] for row in rows] == ["ankara"]
+    assert rows[0]["title"] == "Ankara urges calm"
 
 
 def test_classify_warns_about_a_line_that_is_not_english_and_still_labels_it(saved_model, tmp_path):
