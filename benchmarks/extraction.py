@@ -14,8 +14,8 @@ import argparse
 import time
 from pathlib import Path
 
-from stance.extract import extract_statements
-from stance.extract.scoring import KINDS, score_folder
+from stance.extraction import extract_statements
+from stance.extraction.scoring import KINDS, score_folder
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLES = ROOT / "tests" / "fixtures" / "articles"

@@ -26,7 +26,7 @@ from stance.model import Prediction, StanceModel
 
 if TYPE_CHECKING:
     from stance.articles import Article
-    from stance.extract import AliasTable
+    from stance.extraction import AliasTable
 from stance.schema import ACTORS, PREDICTION_COLUMNS, probability_column
 
 CHUNK_ROWS = 10_000
@@ -152,7 +152,7 @@ def extract_rows(
     marked as they stream past: `duplicate_of` names the statement_id of the first of the group.
     """
     from stance.dedup import RepeatIndex
-    from stance.extract import extract_statements
+    from stance.extraction import extract_statements
 
     repeats = RepeatIndex()
     ids: list[str] = []

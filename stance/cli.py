@@ -309,7 +309,7 @@ def extract(
     from stance.articles import read_articles
     from stance.batch import extract_rows
     from stance.data import check_readable
-    from stance.extract import read_aliases
+    from stance.extraction import read_aliases
     from stance.model import load_model
     from stance.output import check_output, choose_format
     from stance.schema import EXTRACT_COLUMNS
@@ -356,7 +356,7 @@ def report(
     Repeats (syndicated copies, updates, captions) count once. Without --html, --table or --plot
     the table is printed.
     """
-    from stance.extract import read_aliases
+    from stance.extraction import read_aliases
     from stance.model import load_model
     from stance.output import check_output
     from stance.reporting import gather_statements
@@ -506,7 +506,7 @@ def evaluate(
 ) -> None:
     """Score a model on labelled statements: accuracy, macro-F1, per label, per actor, confusion."""
     from stance.data import read_labelled
-    from stance.evaluate import evaluate_model, misclassified
+    from stance.metrics import evaluate_model, misclassified
     from stance.model import load_model
     from stance.output import check_output, choose_format
     from stance.schema import PREDICTION_COLUMNS

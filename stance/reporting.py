@@ -1,6 +1,6 @@
 """Who condemned, denied or called for de-escalation, when: counts per actor and period, plots, HTML.
 
-The input is what `stance extract` writes (or `stance.extract` returns): one row a statement with
+The input is what `stance extract` writes (or `stance.extraction` returns): one row a statement with
 its actor, label, confidence, date and article. Repeats grouped by de-duplication count once (the
 row whose `duplicate_of` is empty stands for its group), so a wire story run by a hundred outlets
 is one statement; the report still says how many outlets carried it. Statements without a date
@@ -22,7 +22,7 @@ from stance.schema import ACTORS, LABELS, UNCERTAIN
 if TYPE_CHECKING:
     import pandas as pd
 
-    from stance.extract import AliasTable
+    from stance.extraction import AliasTable
     from stance.model import StanceModel
 
 Period = Literal["day", "week", "month"]

@@ -107,7 +107,7 @@ def cross_validate(frame: pd.DataFrame, settings: str, seed: int, folds: int) ->
     from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
     from sklearn.model_selection import cross_validate as sk_cross_validate
 
-    from stance.evaluate import per_label_scores
+    from stance.metrics import per_label_scores
 
     texts = frame["text"].tolist()
     gold = frame["label"].to_numpy()
@@ -248,7 +248,7 @@ def train_files(
     held-out score belongs to other data is caught by the same check as a stale model.
     """
     from stance.data import files_sha256, read_labelled
-    from stance.evaluate import evaluate_model
+    from stance.metrics import evaluate_model
 
     frame = read_labelled(data)
     held_frame = read_labelled([held_out]) if held_out is not None else None

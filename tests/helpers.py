@@ -2,14 +2,14 @@
 
 Tests import these rather than `conftest` or `benchmarks/`, so no test depends on how pytest loads
 its configuration or on benchmark code. The scorer of annotated article folders is the library's
-(`stance.extract.scoring`); this module only names the folders.
+(`stance.extraction.scoring`); this module only names the folders.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from stance.extract.scoring import score_folder as score_fixtures  # noqa: F401  (tests import it from here)
+from stance.extraction.scoring import score_folder as score_fixtures  # noqa: F401  (tests import it from here)
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "tests" / "fixtures"

@@ -1,4 +1,4 @@
-from stance.evaluate import evaluate, scores
+from stance.metrics import evaluate, scores
 
 
 def test_perfect_predictions_score_one():

@@ -2,7 +2,7 @@ import pytest
 from helpers import ARTICLES, REAL, UNSEEN, WIRE, score_fixtures, write
 
 from stance.errors import StanceError
-from stance.extract import extract_statements, read_aliases
+from stance.extraction import extract_statements, read_aliases
 
 
 @pytest.fixture(scope="module", params=[ARTICLES, UNSEEN, WIRE], ids=["tuned-on", "unseen", "wire"])

@@ -15,10 +15,10 @@ import re
 from pathlib import Path
 from typing import Any
 
-from stance.evaluate import extraction_scores
-from stance.extract.lexicon import read_aliases
-from stance.extract.segment import is_clutter
-from stance.extract.statements import extract_statements
+from stance.extraction.lexicon import read_aliases
+from stance.extraction.segment import is_clutter
+from stance.extraction.statements import extract_statements
+from stance.metrics import extraction_scores
 
 # The kinds of miss of issue 11, in the order a miss is tested for them (the first that fits names it).
 KINDS = {

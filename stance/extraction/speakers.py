@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import islice
 
-from stance.extract.grammar import LEADING_ADVERBIAL, PERSON_ROLES, TITLE_LOWER
-from stance.extract.lexicon import Markers, person_name
+from stance.extraction.grammar import LEADING_ADVERBIAL, PERSON_ROLES, TITLE_LOWER
+from stance.extraction.lexicon import Markers, person_name
 from stance.schema import ACTORS, OTHER_ACTOR
 
 _WORDS = re.compile(r"[a-z-]+")

@@ -7,8 +7,8 @@ import re
 from dataclasses import dataclass
 from itertools import pairwise
 
-from stance.extract import segment
-from stance.extract.grammar import (
+from stance.extraction import segment
+from stance.extraction.grammar import (
     ACT,
     ADDING,
     ADVERBIAL,
@@ -30,7 +30,7 @@ from stance.extract.grammar import (
     VERB,
     WARN_OF,
 )
-from stance.extract.speakers import Speaker, SpeakerTracker, role_head
+from stance.extraction.speakers import Speaker, SpeakerTracker, role_head
 from stance.schema import ACTORS
 
 

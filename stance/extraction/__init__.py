@@ -9,7 +9,7 @@ so a reader can always go back to the source. One concern a module: `segment` (s
 `statements` (putting them together). Labels are joined on by `stance.batch`.
 """
 
-from stance.extract.lexicon import AliasTable, read_aliases
-from stance.extract.statements import Statement, extract_statements
+from stance.extraction.lexicon import AliasTable, read_aliases
+from stance.extraction.statements import Statement, extract_statements
 
 __all__ = ["AliasTable", "Statement", "extract_statements", "read_aliases"]
