@@ -503,8 +503,12 @@ def evaluate(
     ] = None,
     escape_formulas: EscapeOption = True,
     real_dev: RealDevOption = None,
+    reliability_plot: Annotated[
+        Path | None,
+        typer.Option(help="Write a reliability diagram (confidence against accuracy) here; needs the report extra."),
+    ] = None,
 ) -> None:
-    """Score a model on labelled statements: accuracy, macro-F1, per label, per actor, confusion."""
+    """Score a model on labelled statements: accuracy, macro-F1, per label, per actor, confusion, calibration."""
     from stance.data import read_labelled
     from stance.metrics import evaluate_model, misclassified
     from stance.model import load_model
@@ -517,6 +521,10 @@ def evaluate(
     if errors is not None:
         errors_format = choose_format(None, errors, False)
         check_output(errors, inputs=[data, real_dev], protected=[_model_in_use(model)], option="--errors")
+    if reliability_plot is not None:
+        check_output(
+            reliability_plot, inputs=[data, real_dev], protected=[_model_in_use(model)], option="--reliability-plot"
+        )
     loaded = load_model(model, trusted=trust_model)
     frame = read_labelled([data], text_column=text_column)
     report, predictions = evaluate_model(loaded, frame)
@@ -534,6 +542,11 @@ def evaluate(
             _print_report(name, scored)
         if real_dev is None and data == DEFAULT_TEST:
             print(f"real dev set not given (--real-dev or ${REAL_DEV_ENV}): no real-speech figure")
+    if reliability_plot is not None:
+        from stance.calibration import plot_reliability
+
+        plot_reliability({name: scored["calibration"]["curve"] for name, scored in reports.items()}, reliability_plot)
+        _say(f"wrote {reliability_plot}")
     if errors is not None:
         _say(f"wrote {errors}")
 
@@ -556,7 +569,21 @@ def _print_report(name: str, report: dict[str, Any]) -> None:
             f"  {actor:17s} macro-F1 {_figure(scored['macro_f1'])}  three-label {_figure(scored['macro_f1_stance'])}  "
             f"accuracy {scored['accuracy']:.3f}  ({scored['rows']} rows)"
         )
+    if "calibration" in report:
+        _print_calibration(report["calibration"])
     print()
+
+
+def _print_calibration(calibration: dict[str, Any]) -> None:
+    """What each --min-confidence step keeps and how often what it keeps is right."""
+    print(
+        f"  confidence: mean {calibration['mean_confidence']:.3f} against accuracy {calibration['accuracy']:.3f}, "
+        f"expected calibration error {calibration['ece']:.3f}"
+    )
+    print("  --min-confidence   kept   accuracy of the kept")
+    for step in calibration["steps"]:
+        accuracy = "      -" if step["accuracy"] is None else f"{step['accuracy']:7.3f}"
+        print(f"  {step['threshold']:16.1f} {step['kept']:6.1%}   {accuracy}")
 
 
 @app.command()
