@@ -1,6 +1,10 @@
-"""The model's errors on both real populations, counted by kind (DECISIONS.md: summarised, never quoted).
+"""The model's figures and errors on both real populations, errors counted by kind (never quoted).
 
-    .venv/bin/python -m benchmarks.real_errors [--model PATH]
+    .venv/bin/python -m benchmarks.real_errors [--model PATH] [--write]
+
+`--write` stores the figures (macro-F1, per actor, calibration, kinds; no text) in
+benchmarks/real_speech.json with the model's hash, for the README; a test checks the hash is the
+shipped model's, so the file is refreshed whenever the model is retrained.
 
 A kind is a (gold, predicted) pair named for the shape of speech behind it, read off the errors
 of the round-1 model: each name says what real statements of that pair have in common. Counting by
@@ -11,11 +15,14 @@ checked against that kind.
 from __future__ import annotations
 
 import argparse
+import json
 from pathlib import Path
 
 from benchmarks.real_sets import populations
-from stance.metrics import scores
+from stance.metrics import evaluate_model
 from stance.model import load_model
+
+RESULTS = Path(__file__).resolve().parent / "real_speech.json"
 
 KINDS: dict[str, tuple[str, list[tuple[str, str]]]] = {
     "A": ("denial that argues or attacks the accuser, read as condemnation", [("deny", "condemn")]),
@@ -51,23 +58,39 @@ def kind_counts(gold: list[str], predicted: list[str]) -> dict[str, int]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--model", type=Path, default=None)
+    parser.add_argument("--write", action="store_true", help=f"Store the figures in {RESULTS.name}.")
     args = parser.parse_args()
     model = load_model(args.model)
     found = populations()
     if not found:
         raise SystemExit("no real population found beside the repository (../shared); nothing to measure")
-    counted = {}
+    counted, stored = {}, {}
     for name, frame in found.items():
-        predicted = [p.label for p in model.predict(frame["text"].tolist())]
-        figures = scores(frame["label"].tolist(), predicted)
+        figures, predictions = evaluate_model(model, frame)
+        predicted = [p.label for p in predictions]
         print(f"{name}: {len(frame)} rows, macro-F1 {figures['macro_f1']:.3f}, accuracy {figures['accuracy']:.3f}")
         counted[name] = kind_counts(frame["label"].tolist(), predicted)
+        calibration = {key: value for key, value in figures["calibration"].items() if key != "curve"}
+        stored[name] = {
+            "rows": len(frame),
+            "macro_f1": figures["macro_f1"],
+            "macro_f1_stance": figures["macro_f1_stance"],
+            "accuracy": figures["accuracy"],
+            "per_actor": {actor: scored["macro_f1"] for actor, scored in figures.get("per_actor", {}).items()},
+            "calibration": calibration,
+            "errors_by_kind": counted[name],
+        }
     print()
     print("| kind | what the statements have in common | " + " | ".join(found) + " |")
     print("|---|---|" + "---|" * len(found))
     for kind, (description, _) in KINDS.items():
         print(f"| {kind} | {description} | " + " | ".join(str(counted[name][kind]) for name in found) + " |")
     print("| | all errors | " + " | ".join(str(sum(counted[name].values())) for name in found) + " |")
+    if args.write:
+        card = model.card
+        record = {"model_sha256": card.sha256 if card is not None else {}, "populations": stored}
+        RESULTS.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+        print(f"wrote {RESULTS}")
 
 
 if __name__ == "__main__":

@@ -58,3 +58,9 @@ def test_the_examples_cover_every_label(shipped):
     lines = (REPO / "examples" / "statements.txt").read_text().splitlines()
     assert len(lines) == 12
     assert {p.label for p in shipped.predict(lines)} == {"condemn", "deny", "de-escalate", "other"}
+
+
+def test_the_real_speech_figures_in_the_readme_belong_to_the_shipped_model():
+    """benchmarks/real_speech.json (figures only, no text) is refreshed with every retraining."""
+    figures = json.loads((REPO / "benchmarks" / "real_speech.json").read_text(encoding="utf-8"))
+    assert figures["model_sha256"] == load_model().card.sha256
