@@ -32,12 +32,11 @@ _APPOSITIVE = re.compile(r",\s*(?:who|which)\b[^,]*(?:,|$)")
 # "The agency's country director for Libya, Joost Ravensbergen": the possessor decides the actor.
 _POSSESSOR = re.compile(r"(?:the|its|his|her|their)\s+([\w-]+)[’']s\b")
 _SINGLE_NAME = re.compile(r"[A-ZÀ-ÖØ-Þİ][\w’'-]+")
-# How many earlier speakers a pronoun or role noun may reach back over.
-RECENT = 50
-
-
+# The few words after an institution's name that may hold a role noun: "Turkey's Defence Ministry".
 _AFTER_MARKER = re.compile(r"(?:[’']s)?((?:[ \t]+[\w-]+){0,4})")
 _WORD_PREFIX = re.compile(r"[\w-]*")
+# How many earlier speakers a pronoun or role noun may reach back over.
+RECENT = 50
 
 
 @dataclass
