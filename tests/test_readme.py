@@ -20,7 +20,7 @@ def test_readme_opens_with_the_two_commands_that_set_up_from_scratch():
     for command in (setup, test):
         assert command.startswith("python3 -m venv .venv && .venv/bin/pip install -e '.[dev]'")
     assert "stance classify" in setup
-    assert test.endswith(".venv/bin/ruff check . && .venv/bin/pytest")
+    assert test.endswith(".venv/bin/ruff check . && .venv/bin/mypy && .venv/bin/pytest")
 
 
 def test_ci_runs_the_readmes_test_command_word_for_word():
