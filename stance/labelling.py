@@ -169,6 +169,34 @@ def build_queue(
     return items
 
 
+def context_of(info: dict[str, str], articles: dict[str, str | None]) -> tuple[str, str, str] | None:
+    """(before, statement, after): the statement in its paragraph, when the row names its article
+    file and offsets (an extract output); None otherwise. `articles` caches the files read."""
+    name = info.get("article", "")
+    try:
+        start, end = int(info.get("start", "")), int(info.get("end", ""))
+    except ValueError:
+        return None
+    if name not in articles:
+        path = Path(name)
+        try:
+            articles[name] = path.read_text(encoding="utf-8") if name and path.is_file() else None
+        except (OSError, UnicodeDecodeError):
+            articles[name] = None
+    text = articles[name]
+    if text is None or not 0 <= start < end <= len(text):
+        return None
+    left = text.rfind("\n\n", 0, start)
+    right = text.find("\n\n", end)
+    left = 0 if left < 0 else left + 2
+    right = len(text) if right < 0 else right
+    left, right = max(left, start - CONTEXT_CHARS), min(right, end + CONTEXT_CHARS)
+    return text[left:start].lstrip(), text[start:end], text[end:right].rstrip()
+
+
+CONTEXT_CHARS = 400
+
+
 def model_sha256(model: StanceModel) -> str:
     """The hash of the model file the predictions came from, as its card records it."""
     hashes = model.card.sha256 if model.card is not None else {}
@@ -209,8 +237,6 @@ class AnswerLog:
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         self.rows = self._read()
-        if not self.path.exists() or self.path.stat().st_size == 0:
-            self._rewrite([])
 
     def _read(self) -> list[dict[str, str]]:
         if not self.path.exists() or self.path.stat().st_size == 0:
@@ -258,6 +284,8 @@ class AnswerLog:
 
     def append(self, row: dict[str, str]) -> None:
         """Add one answer and force it to disk: once this returns, a crash cannot take it back."""
+        if not self.path.exists() or self.path.stat().st_size == 0:
+            self._rewrite([])  # the header, written once through a rename
         with self.path.open("a", encoding="utf-8", newline="") as handle:
             csv.DictWriter(handle, fieldnames=LOG_COLUMNS, lineterminator="\n").writerow(row)
             handle.flush()
@@ -280,14 +308,17 @@ def export_queue(items: Sequence[Item], path: Path, sha256: str) -> int:
     """The queue as a spreadsheet: one row a statement, in queue order, with an empty `label` to fill."""
     from stance.output import RowWriter
 
+    articles: dict[str, str | None] = {}
+
     def rows() -> Iterable[dict[str, Any]]:
         for item in items:
+            context = context_of(item.info, articles)
             yield {
                 "statement_id": item.statement_id,
                 "text": item.text,
                 "actor": item.info.get("actor", ""),
                 "speaker": item.info.get("speaker", ""),
-                "context": item.info.get("context", ""),
+                "context": "".join(context) if context else item.info.get("context", ""),
                 "model_label": item.model_label,
                 "confidence": round(item.confidence, 4),
                 **{probability_column(label): round(p, 4) for label, p in item.probabilities.items()},
