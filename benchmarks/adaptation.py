@@ -98,9 +98,7 @@ def run(seeds: int, sizes: list[int], weight_new: float) -> dict:
                 fit_seconds.append(time.perf_counter() - started)
                 figures[f"{name}_{size}"] = macro_f1(model, rest)
                 figures[f"{name}_{size}_test"] = macro_f1(model, test)
-                print(
-                    f"seed {seed} {name:6s} {size:4d}: {figures[f'{name}_{size}']:.3f} (base {figures['base']:.3f})"
-                )
+                print(f"seed {seed} {name:6s} {size:4d}: {figures[f'{name}_{size}']:.3f} (base {figures['base']:.3f})")
         results["seeds"].append(figures)
     results["fit_seconds_mean"] = round(float(np.mean(fit_seconds)), 1)
     results["summary"] = summarise(results)

@@ -14,6 +14,7 @@ import tty
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from stance.labelling import KEYS, AnswerLog, Item, answer_row, context_of
@@ -55,12 +56,16 @@ def screen(item: Item, position: int, total: int, note: str, articles: dict[str,
     body = Text()
     if context:
         before, said, after = context
-        body.append(before + ("" if before.endswith((" ", "\n")) or not before else " "), style="dim")
-        body.append(said, style="bold")
-        body.append(("" if after.startswith((" ", "\n")) or not after else " ") + after, style="dim")
+        body.append(before, style="dim")
+        body.append(said, style="bold underline")
+        body.append(after, style="dim")
     else:
         body.append(item.text, style="bold")
-    who = [f"{name}: {item.info[name]}" for name in ("speaker", "actor", "article", "source") if item.info.get(name)]
+    who = [
+        f"{name}: {Path(item.info[name]).name if name == 'article' else item.info[name]}"
+        for name in ("speaker", "actor", "article", "source")
+        if item.info.get(name)
+    ]
     model = Table.grid(padding=(0, 1))
     if item.probabilities:
         for label, probability in sorted(item.probabilities.items(), key=lambda pair: -pair[1]):
