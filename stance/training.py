@@ -108,7 +108,9 @@ def cross_validate(
     grouped = "crisis" in frame.columns and frame["crisis"].nunique() >= folds
     if grouped:
         splitter = StratifiedGroupKFold(n_splits=folds, shuffle=True, random_state=seed)
-        groups = frame["crisis"].to_numpy()
+        # A user's file without a crisis column leaves gaps when joined to the corpus: each such row is its own group.
+        crises = frame["crisis"].fillna("").astype(str).tolist()
+        groups = np.asarray([crisis or f"row-{i}" for i, crisis in enumerate(crises)])
         scheme = f"StratifiedGroupKFold by crisis, {folds} folds"
     else:
         splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
