@@ -61,7 +61,7 @@ def macro_f1(model, frame: pd.DataFrame) -> float:
     return scores(frame["label"].tolist(), [p.label for p in model.predict(frame["text"].tolist())])["macro_f1"]
 
 
-def run(seeds: int, sizes: list[int], weight_new: float) -> dict:
+def run(seeds: int, sizes: list[int], weight_new: float, first_seed: int = 0) -> dict:
     corpus = read_labelled([TRAIN])[["text", "label"]]
     test = read_labelled([TEST])
     rows = real_rows()
@@ -75,7 +75,7 @@ def run(seeds: int, sizes: list[int], weight_new: float) -> dict:
         "sizes": sizes,
         "seeds": [],
     }
-    for seed in range(seeds):
+    for seed in range(first_seed, first_seed + seeds):
         pool, rest = split(rows, seed)
         orders = {
             "queue": uncertainty_order(base.predict_proba(pool["text"].tolist()), pool["group"].tolist()),
@@ -193,9 +193,12 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, default=5)
     parser.add_argument("--sizes", type=int, nargs="+", default=[25, 50, 100, 200])
     parser.add_argument("--weight-new", type=float, default=3.0)
+    parser.add_argument(
+        "--first-seed", type=int, default=0, help="Other seeds than the reported ones, to choose a weight on."
+    )
     parser.add_argument("--out", type=Path, default=HERE / "adaptation")
     args = parser.parse_args()
-    results = run(args.seeds, args.sizes, args.weight_new)
+    results = run(args.seeds, args.sizes, args.weight_new, args.first_seed)
     args.out.with_suffix(".json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     args.out.with_suffix(".md").write_text(markdown(results), encoding="utf-8")
     plotted = plot(results, args.out.with_suffix(".png"))

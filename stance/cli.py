@@ -267,7 +267,8 @@ def train(
     from stance.training import DEFAULT_SETTINGS, train_files
 
     if base is not None or weight_new is not None:
-        return _train_with_corrections(data or [], out, base or "shipped", weight_new or 1.0, settings, seed, cv)
+        options = (data or [], out, base or "shipped", weight_new or 1.0, settings, seed, cv, real_dev)
+        return _train_with_corrections(*options)
     if not data:
         data = [DEFAULT_TRAIN]
         if held_out is None and DEFAULT_TEST.exists():
@@ -503,9 +504,19 @@ def split(
 
 
 def _train_with_corrections(
-    data: list[Path], out: Path, base: str, weight_new: float, settings: str | None, seed: int, cv: int
+    data: list[Path],
+    out: Path,
+    base: str,
+    weight_new: float,
+    settings: str | None,
+    seed: int,
+    cv: int,
+    real_dev: Path | None,
 ) -> None:
-    from stance.adapt import train_with_corrections
+    from stance.adapt import base_model_path, train_with_corrections
+    from stance.data import read_labelled
+    from stance.evaluate import evaluate_model
+    from stance.model import load_model
 
     corpus, mine = (data[:1], data[1:]) if len(data) > 1 else ([DEFAULT_TRAIN], data)
     result = train_with_corrections(
@@ -522,6 +533,10 @@ def _train_with_corrections(
         _print_figures(f"  base model ({base})", result.base)
         _print_figures("  new model", result.new)
         print(f"  change in macro-F1: {result.new['macro_f1'] - result.base['macro_f1']:+.3f}")
+    if real_dev is not None:
+        dev = read_labelled([real_dev])
+        _print_figures(f"real dev, base model ({base})", evaluate_model(load_model(base_model_path(base)), dev)[0])
+        _print_figures("real dev, new model", evaluate_model(result.model, dev)[0])
     print(f"wrote {out}, {out.with_suffix('.npz')} and {out.with_suffix('.json')}")
 
 
@@ -557,7 +572,7 @@ def label(
         added, again = import_answers(import_, AnswerLog(out), who)
         print(f"added {added} answers to {out}" + (f" ({again} already there were left out)" if again else ""))
         return
-    if export is None and not sys.stdin.isatty():
+    if export is None and not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise StanceError("stance label asks one key at a time and needs a terminal; use --export, then --import")
     loaded = load_model(model, trusted=trust_model)
     log = AnswerLog(out)
