@@ -45,7 +45,9 @@ class SessionSummary:
     undone: int = 0
 
 
-def screen(item: Item, position: int, total: int, note: str, articles: dict[str, str | None]) -> RenderableType:
+def screen(
+    item: Item, position: int, total: int, note: str, articles: dict[str, str | None], saved: int = 0
+) -> RenderableType:
     """What a person sees for one statement: where it sits, who said it, what the model thinks."""
     from rich.console import Group
     from rich.panel import Panel
@@ -73,7 +75,7 @@ def screen(item: Item, position: int, total: int, note: str, articles: dict[str,
             model.add_row(f"{label:12s}", f"{probability:5.2f}", "█" * round(probability * 30), mark)
     else:
         model.add_row(f"model said: {item.model_label or 'unknown'}")
-    title = f"{position + 1} of {total}"
+    title = f"{position + 1} of {total} · {saved} in the labels file"
     parts: list[RenderableType] = [body, Text(""), Text("   ".join(who), style="cyan"), Text(""), model]
     if note:
         parts += [Text(""), Text(note, style="yellow")]
@@ -99,7 +101,7 @@ def run_session(
     while position < len(items):
         item = items[position]
         console.clear()
-        console.print(screen(item, position, len(items), note, articles))
+        console.print(screen(item, position, len(items), note, articles, len(log.rows)))
         note = ""
         try:
             key = read_key()

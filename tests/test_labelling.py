@@ -230,7 +230,7 @@ def test_session_killed_mid_way_resumes_without_losing_or_repeating_an_answer(tm
     process, master = _start_session(source, labels, saved_model)
     try:
         screen = _read_until(master, b"[q] quit")
-        assert b"1 of 6" in screen  # the four answered statements are not asked again
+        assert b"1 of 6 \xc2\xb7 4 in the labels file" in screen  # the four answered are not asked again
         for count, key in enumerate("sccq", start=5):
             _read_until(master, b"[q] quit") if count > 5 else None
             os.write(master, key.encode())
