@@ -76,7 +76,10 @@ def screen(
     else:
         model.add_row(f"model said: {item.model_label or 'unknown'}")
     title = f"{position + 1} of {total} · {saved} in the labels file"
-    parts: list[RenderableType] = [body, Text(""), Text("   ".join(who), style="cyan"), Text(""), model]
+    parts: list[RenderableType] = [body, Text("")]
+    if who:
+        parts += [Text("   ".join(who), style="cyan"), Text("")]
+    parts.append(model)
     if note:
         parts += [Text(""), Text(note, style="yellow")]
     return Group(Panel(Group(*parts), title=title, title_align="left"), Text(HELP, style="bold"))
