@@ -25,8 +25,8 @@ import pandas as pd
 
 from benchmarks.real_sets import populations
 from stance.data import read_labelled
-from stance.evaluate import scores
 from stance.labelling import DEFAULT_CAP, random_order, uncertainty_order
+from stance.metrics import scores
 from stance.training import train
 
 HERE = Path(__file__).resolve().parent

@@ -277,7 +277,7 @@ def read(path: Path) -> tuple[list[str], list[str]]:
 
 
 def scores(gold: list[str], predicted: list[str]) -> dict:
-    from stance.evaluate import scores as stance_scores
+    from stance.metrics import scores as stance_scores
 
     report = stance_scores(gold, predicted)
     return {key: report[key] for key in ("macro_f1", "macro_f1_stance", "accuracy")}

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from benchmarks.real_sets import REAL_ARTICLES, REAL_DEV, real_article_statements, real_quotes
 from stance.data import read_labelled
-from stance.evaluate import evaluate_model
+from stance.metrics import evaluate_model
 from stance.training import CANDIDATES, train
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -14,7 +14,7 @@ import argparse
 from pathlib import Path
 
 from benchmarks.real_sets import populations
-from stance.evaluate import scores
+from stance.metrics import scores
 from stance.model import load_model
 
 KINDS: dict[str, tuple[str, list[tuple[str, str]]]] = {

@@ -11,16 +11,32 @@ from stance.errors import StanceError
 
 __version__ = "0.1.0"
 
-__all__ = ["Prediction", "StanceError", "StanceModel", "load_model", "train"]
+__all__ = [
+    "Prediction",
+    "StanceError",
+    "StanceModel",
+    "evaluate",
+    "extract",
+    "load_model",
+    "read_articles",
+    "report",
+    "train",
+]
 
 _LAZY = {
     "Prediction": "stance.model",
     "StanceModel": "stance.model",
     "load_model": "stance.model",
     "train": "stance.training",
+    "extract": "stance.api",
+    "evaluate": "stance.api",
+    "report": "stance.api",
+    "read_articles": "stance.articles",
 }
 
 if TYPE_CHECKING:
+    from stance.api import evaluate, extract, report
+    from stance.articles import read_articles
     from stance.model import Prediction, StanceModel, load_model
     from stance.training import train
 

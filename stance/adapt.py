@@ -115,7 +115,7 @@ def train_with_corrections(
     from sklearn.model_selection import GroupShuffleSplit
 
     from stance.data import files_sha256, read_labelled
-    from stance.evaluate import evaluate_model
+    from stance.metrics import evaluate_model
     from stance.model import load_model
     from stance.training import DEFAULT_SETTINGS, train
 

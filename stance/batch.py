@@ -9,31 +9,59 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from stance.data import (
     check_values,
-    empty_text_rows,
     file_kind,
     iter_lines,
     iter_table,
     line_number,
+    looks_english,
     refuse_prediction_columns,
-    require_columns,
     warn_empty,
+    warn_not_english,
 )
 from stance.model import Prediction, StanceModel
-from stance.schema import ACTORS, probability_column
+
+if TYPE_CHECKING:
+    from stance.articles import Article
+    from stance.extraction import AliasTable
+from stance.schema import ACTORS, PREDICTION_COLUMNS, probability_column
 
 CHUNK_ROWS = 10_000
 
 
-def prediction_columns(prediction: Prediction) -> dict[str, Any]:
-    """The columns classify and extract append: stance, confidence, one probability per label."""
+def prediction_columns(prediction: Prediction | None) -> dict[str, Any]:
+    """The columns classify and extract append: stance, confidence, one probability per label.
+
+    A row with no prediction (its text is empty) keeps its place with these columns empty (null in
+    JSON), and a warning names its line, so the output stays row-aligned with the input.
+    """
+    if prediction is None:
+        return dict.fromkeys(PREDICTION_COLUMNS)
     columns: dict[str, Any] = {"stance": prediction.label, "confidence": round(prediction.confidence, 4)}
     for label, probability in prediction.probabilities.items():
         columns[probability_column(label)] = round(probability, 4)
     return columns
+
+
+def _predicted(model: StanceModel, texts: list[str], min_confidence: float | None) -> list[Prediction | None]:
+    """A prediction per text, None for an empty one: every text keeps its place."""
+    kept = [i for i, text in enumerate(texts) if text.strip()]
+    predictions: list[Prediction | None] = [None] * len(texts)
+    for i, prediction in zip(kept, model.predict([texts[i] for i in kept], min_confidence), strict=True):
+        predictions[i] = prediction
+    return predictions
+
+
+def _warn_about(name: str, numbered: list[tuple[int, str]]) -> None:
+    empty = [number for number, text in numbered if not text.strip()]
+    if empty:
+        warn_empty(name, empty)
+    foreign = [number for number, text in numbered if text.strip() and not looks_english(text)]
+    if foreign:
+        warn_not_english(name, foreign)
 
 
 def classify_texts(
@@ -41,27 +69,23 @@ def classify_texts(
 ) -> Iterator[dict[str, Any]]:
     """Rows of `text` plus prediction columns for quotes given directly (no file, no pandas)."""
     texts = list(texts)
-    kept = [text for text in texts if text.strip()]
-    if len(kept) < len(texts):
-        warn_empty("arguments", [i for i, text in enumerate(texts, start=1) if not text.strip()])
-    yield from _text_rows(model, kept, min_confidence)
+    _warn_about("arguments", list(enumerate(texts, start=1)))
+    yield from _text_rows(model, texts, min_confidence)
 
 
 def classify_lines(
     model: StanceModel, path: Path | None, min_confidence: float | None = None, chunk_rows: int = CHUNK_ROWS
 ) -> Iterator[dict[str, Any]]:
-    """Plain text, one statement a line, from a file or standard input (path None)."""
+    """Plain text, one statement a line, from a file or standard input (path None); a row per line."""
     name = str(path) if path else "<stdin>"
     lines = iter_lines(path)
     while chunk := list(islice(lines, chunk_rows)):
-        empty = [number for number, text in chunk if not text.strip()]
-        if empty:
-            warn_empty(name, empty)
-        yield from _text_rows(model, [text for _, text in chunk if text.strip()], min_confidence)
+        _warn_about(name, chunk)
+        yield from _text_rows(model, [text for _, text in chunk], min_confidence)
 
 
 def _text_rows(model: StanceModel, texts: list[str], min_confidence: float | None) -> Iterator[dict[str, Any]]:
-    for text, prediction in zip(texts, model.predict(texts, min_confidence), strict=True):
+    for text, prediction in zip(texts, _predicted(model, texts, min_confidence), strict=True):
         yield {"text": text, **prediction_columns(prediction)}
 
 
@@ -73,24 +97,21 @@ def classify_table(
     chunk_rows: int = CHUNK_ROWS,
     on_chunk: Callable[[int], None] | None = None,
 ) -> Iterator[dict[str, Any]]:
-    """Every row of a CSV or JSONL file with its input columns and the prediction columns."""
+    """Every row of a CSV, TSV, JSONL or JSON file with its input columns and the prediction columns."""
     offset = 0
-    for chunk in iter_table(path, chunk_rows):
+    for chunk in iter_table(path, chunk_rows, required=[text_column], keep_blank=True):
         if offset == 0:
-            require_columns(path, chunk, [text_column])
             refuse_prediction_columns(path, chunk)
         if "actor" in chunk.columns:
             check_values(path, chunk, "actor", (*ACTORS, ""), offset)
-        empty = empty_text_rows(chunk, text_column)
-        if empty.any():
-            warn_empty(str(path), [line_number(path, offset + int(i)) for i in empty.to_numpy().nonzero()[0]])
-            chunk = chunk[~empty]
-        predictions = model.predict(chunk[text_column].tolist(), min_confidence)
+        texts = chunk[text_column].tolist()
+        _warn_about(str(path), [(line_number(path, offset + i), text) for i, text in enumerate(texts)])
+        predictions = _predicted(model, texts, min_confidence)
         for row, prediction in zip(chunk.to_dict("records"), predictions, strict=True):
             yield {**row, **prediction_columns(prediction)}
-        offset += len(empty)
+        offset += len(chunk)
         if on_chunk:
-            on_chunk(len(empty))
+            on_chunk(len(chunk))
 
 
 def classify_source(
@@ -100,7 +121,7 @@ def classify_source(
     min_confidence: float | None = None,
     on_chunk: Callable[[int], None] | None = None,
 ) -> Iterator[dict[str, Any]]:
-    """A file by its kind (CSV, JSONL or plain text), or standard input as plain text."""
+    """A file by its kind (CSV, TSV, JSONL, JSON or plain text), or standard input as plain text."""
     if source is not None and file_kind(source) != "text":
         return classify_table(model, source, text_column, min_confidence, on_chunk=on_chunk)
     return classify_lines(model, source, min_confidence)
@@ -109,6 +130,9 @@ def classify_source(
 def with_evidence(model: StanceModel, rows: Iterable[dict[str, Any]], text_column: str, top: int = 5) -> Iterator[dict]:
     """Add an `evidence` column: the word n-grams that pushed each statement most towards its label."""
     for row in rows:
+        if row["stance"] is None:
+            yield {**row, "evidence": ""}
+            continue
         label = row["stance"] if row["stance"] in model.labels else None
         evidence = model.explain(row[text_column], top=top, label=label, kinds=("word",))
         yield {**row, "evidence": "; ".join(f"{e.feature} ({e.weight:.2f})" for e in evidence)}
@@ -116,20 +140,31 @@ def with_evidence(model: StanceModel, rows: Iterable[dict[str, Any]], text_colum
 
 def extract_rows(
     model: StanceModel,
-    articles: Iterable[tuple[str, str]],
-    aliases: dict[str, str] | None = None,
+    articles: Iterable[Article],
+    aliases: AliasTable | dict[str, str] | None = None,
     all_speakers: bool = False,
     min_confidence: float | None = None,
 ) -> Iterator[dict[str, Any]]:
-    """One row per statement found in each (name, text) article, classified, with its offsets."""
-    from stance.extract import classify_statements, extract_statements
+    """One row per statement found in each article, classified, with its offsets and the article's metadata.
 
-    for name, text in articles:
-        found = classify_statements(model, extract_statements(text, aliases, all_speakers), min_confidence)
-        for statement in found:
-            prediction = Prediction(statement.label, statement.confidence, statement.probabilities)
+    The extractor knows nothing of labels: its statements and the model's predictions are joined
+    here. Repeats across articles (syndicated copy, updates, a caption repeating the lede) are
+    marked as they stream past: `duplicate_of` names the statement_id of the first of the group.
+    """
+    from stance.dedup import RepeatIndex
+    from stance.extraction import extract_statements
+
+    repeats = RepeatIndex()
+    ids: list[str] = []
+    for article in articles:
+        found = extract_statements(article.text, aliases, all_speakers)
+        predictions = model.predict([s.text for s in found], min_confidence) if found else []
+        for statement, prediction in zip(found, predictions, strict=True):
+            first = repeats.add(statement.text, statement.actor)
+            ids.append(statement.statement_id)
+            repeated = ids[first] if first != len(ids) - 1 else ""
             yield {
-                "article": name,
+                "article": article.path,
                 "actor": statement.actor,
                 "speaker": statement.speaker,
                 "form": statement.form,
@@ -137,4 +172,11 @@ def extract_rows(
                 "start": statement.start,
                 "end": statement.end,
                 **prediction_columns(prediction),
+                "statement_id": statement.statement_id,
+                "verb": statement.verb,
+                "duplicate_of": statement.duplicate_of or repeated,
+                "date": article.date,
+                "source": article.source,
+                "url": article.url,
+                "title": article.title,
             }

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -98,12 +99,18 @@ def reliability_curve(confidence: Sequence[float], correct: Sequence[bool]) -> l
     ]
 
 
-def plot_reliability(curves: dict[str, list[tuple[float, float, int]]], path: str) -> None:
+def plot_reliability(curves: dict[str, list[tuple[float, float, int]]], path: str | Path) -> None:
     """A reliability diagram, one line a population; needs the `[report]` extra (matplotlib)."""
-    import matplotlib
+    from stance.errors import StanceError
+    from stance.output import temporary_beside
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        raise StanceError("a reliability plot needs the report extra: pip install 'stance[report]'") from None
 
     figure, axes = plt.subplots(figsize=(5, 5))
     axes.plot([0, 1], [0, 1], color="0.6", linestyle=":", label="perfectly calibrated")
@@ -112,5 +119,7 @@ def plot_reliability(curves: dict[str, list[tuple[float, float, int]]], path: st
     axes.set(xlabel="confidence", ylabel="accuracy", xlim=(0, 1), ylim=(0, 1), title="Reliability")
     axes.legend(loc="lower right")
     figure.tight_layout()
-    figure.savefig(path, dpi=120)
+    with temporary_beside(Path(path)) as temporary:
+        figure.savefig(temporary, format="png", dpi=120)
+        temporary.replace(path)
     plt.close(figure)

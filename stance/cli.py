@@ -9,16 +9,20 @@ from __future__ import annotations
 import functools
 import json
 import os
+import signal
 import sys
 import warnings
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from stance.errors import EmptyTextWarning, StanceError
+from stance.errors import EmptyTextWarning, InputWarning, StanceError
+from stance.output import Format
+from stance.training import CANDIDATES
 
 app = typer.Typer(
     help="Label diplomatic statements as condemn, deny, de-escalate or other.",
@@ -29,7 +33,38 @@ app = typer.Typer(
 
 DEFAULT_TRAIN = Path("data/labeled/train.csv")
 DEFAULT_TEST = Path("data/labeled/test.csv")
+DEFAULT_OUT = Path("models/stance.joblib")
 REAL_DEV_ENV = "STANCE_REAL_DEV"
+
+
+class Period(StrEnum):
+    """The periods `stance report` counts by."""
+
+    day = "day"
+    week = "week"
+    month = "month"
+
+
+class ReportFormat(StrEnum):
+    """How evaluate prints its report."""
+
+    table = "table"
+    json = "json"
+
+
+# The candidate settings, named once in stance.training; typer checks --settings against them.
+SettingsName = StrEnum("SettingsName", {name: name for name in CANDIDATES})  # type: ignore[misc]
+
+
+class UsageProblem(StanceError):
+    """Options that do not fit together: one line on stderr and exit 2, as typer does for its own checks."""
+
+
+def _folds(value: int) -> int:
+    if value == 1 or value < 0:
+        raise typer.BadParameter(f"{value} is not valid: 0 skips the estimate, else at least 2 folds")
+    return value
+
 
 ModelOption = Annotated[
     Path | None, typer.Option("--model", "-m", help="Model file (default: $STANCE_MODEL, else the shipped model).")
@@ -42,7 +77,16 @@ TrustModelOption = Annotated[
         "whatever code the file holds, and a matching card proves nothing: only for model files you trust.",
     ),
 ]
-FormatOption = Annotated[str | None, typer.Option("--format", "-f", help="table, json, jsonl or csv.")]
+FormatOption = Annotated[
+    Format | None, typer.Option("--format", "-f", help="Default: by the output's extension, else table or jsonl.")
+]
+EscapeOption = Annotated[
+    bool,
+    typer.Option(
+        "--escape-formulas/--no-escape-formulas",
+        help="In CSV output, prefix cells starting with = + - @ (or tab, CR) with ' so spreadsheets do not run them.",
+    ),
+]
 MinConfidenceOption = Annotated[float | None, typer.Option(help="Below this confidence the stance is 'uncertain'.")]
 RealDevOption = Annotated[
     Path | None,
@@ -63,12 +107,13 @@ def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         with warnings.catch_warnings():
             warnings.simplefilter("always", EmptyTextWarning)
+            warnings.simplefilter("always", InputWarning)
             warnings.showwarning = lambda message, *_: _say(f"warning: {message}")
             try:
                 return command(*args, **kwargs)
             except StanceError as error:
                 _say(f"error: {error}")
-                raise typer.Exit(1) from None
+                raise typer.Exit(2 if isinstance(error, UsageProblem) else 1) from None
             except BrokenPipeError:
                 # `stance classify ... | head` closed early: not an error. Point stdout at /dev/null
                 # so that Python's final flush does not fail too (the recipe of Python's signal docs).
@@ -100,6 +145,17 @@ def _check_confidence(value: float | None) -> None:
         raise StanceError(f"--min-confidence must be between 0 and 1, got {value}")
 
 
+def _model_in_use(model: Path | None) -> Path:
+    """The model file a run loads, resolved as load_model resolves it: what no output may replace."""
+    from stance.model import MODEL_ENV, default_model_path
+
+    return Path(model or os.environ.get(MODEL_ENV) or default_model_path())
+
+
+def _stdin(path: Path | None) -> bool:
+    return path is not None and str(path) == "-"
+
+
 @app.command()
 @reports_errors
 def classify(
@@ -107,7 +163,12 @@ def classify(
         list[str] | None, typer.Argument(help="Statements to classify; '-' reads lines from stdin.")
     ] = None,
     input: Annotated[
-        Path | None, typer.Option("--input", "-i", help="CSV or JSONL with a text column, or plain text, one a line.")
+        Path | None,
+        typer.Option(
+            "--input",
+            "-i",
+            help="CSV, TSV, JSONL or JSON with a text column, or plain text, one a line; a pipe works too.",
+        ),
     ] = None,
     text_column: Annotated[str, typer.Option(help="The column holding the statements.")] = "text",
     format: FormatOption = None,
@@ -116,22 +177,25 @@ def classify(
     ] = None,
     min_confidence: MinConfidenceOption = None,
     explain: Annotated[bool, typer.Option(help="Add the n-grams that pushed each statement to its label.")] = False,
+    escape_formulas: EscapeOption = True,
     model: ModelOption = None,
     trust_model: TrustModelOption = False,
 ) -> None:
-    """Label statements given as arguments, in a file, or on stdin."""
+    """Label statements given as arguments, in a file, or on stdin. A row per input row, always."""
     from stance.batch import classify_source, classify_texts, with_evidence
     from stance.model import load_model
-    from stance.output import choose_format
+    from stance.output import check_output, choose_format
 
     _check_confidence(min_confidence)
-    chosen = choose_format(format, output, sys.stdout.isatty())
+    chosen = choose_format(format, output, _stdout_is_terminal())
     quotes = quotes or []
-    from_stdin = quotes == ["-"] or (input is not None and str(input) == "-")
+    from_stdin = quotes == ["-"] or _stdin(input)
     if not quotes and input is None:
-        raise StanceError("nothing to classify: give statements, --input FILE, or '-' for stdin")
+        raise UsageProblem("nothing to classify: give statements, --input FILE, or '-' for stdin")
     if quotes and input is not None:
-        raise StanceError("give statements or --input, not both")
+        raise UsageProblem("give statements or --input, not both")
+    if output is not None:
+        check_output(output, inputs=[input], protected=[_model_in_use(model)], option="--output")
     loaded = load_model(model, trusted=trust_model)
     with _progress(None if from_stdin else input) as advance:
         if from_stdin:
@@ -142,7 +206,7 @@ def classify(
             rows = classify_texts(loaded, quotes, min_confidence)
         if explain:
             rows = with_evidence(loaded, rows, "text" if from_stdin or input is None else text_column)
-        _emit(rows, chosen, output)
+        _emit(rows, chosen, output, escape_formulas=escape_formulas)
     if output is not None:
         _say(f"wrote {output}")
 
@@ -162,13 +226,24 @@ def _progress(path: Path | None) -> Iterator[Callable[[int], None] | None]:
         yield lambda rows: progress.advance(task, rows)
 
 
-def _emit(rows: Iterable[dict[str, Any]], format: str, output: Path | None) -> None:
+def _stdout_is_terminal() -> bool:
+    return sys.stdout is not None and sys.stdout.isatty()
+
+
+def _emit(
+    rows: Iterable[dict[str, Any]],
+    format: str,
+    output: Path | None,
+    *,
+    columns: list[str] | None = None,
+    escape_formulas: bool = True,
+) -> None:
     from stance.output import RowWriter
 
     if format == "table":
         _print_table(list(rows))
         return
-    with RowWriter(format, output) as writer:
+    with RowWriter(format, output, columns=columns, escape_formulas=escape_formulas) as writer:
         writer.write(rows)
 
 
@@ -193,8 +268,11 @@ def _print_table(rows: list[dict[str, Any]]) -> None:
         table.add_column("evidence", ratio=2)
     for row in rows:
         cells = [row["actor"], row["speaker"], row["form"]] if extracted else []
-        probabilities = " ".join(f"{row[c]:.2f}" for c in ("p_condemn", "p_deny", "p_de_escalate", "p_other"))
-        cells += [row[text_column], row["stance"], f"{row['confidence']:.2f}", probabilities]
+        if row["stance"] is None:
+            cells += [row[text_column], "", "", "(empty text)"]
+        else:
+            probabilities = " ".join(f"{row[c]:.2f}" for c in ("p_condemn", "p_deny", "p_de_escalate", "p_other"))
+            cells += [row[text_column], row["stance"], f"{row['confidence']:.2f}", probabilities]
         if explained:
             cells.append(row["evidence"])
         table.add_row(*cells)
@@ -205,10 +283,17 @@ def _print_table(rows: list[dict[str, Any]]) -> None:
 @reports_errors
 def extract(
     files: Annotated[
-        list[Path] | None, typer.Argument(help="Plain-text news articles; '-' reads one from stdin.")
+        list[Path] | None,
+        typer.Argument(
+            help="Articles: text or HTML files, folders (searched recursively), or a manifest CSV/JSONL/JSON "
+            "whose rows give 'text' or 'path' and any of date, source, url, title, id; '-' reads one from stdin."
+        ),
+    ] = None,
+    glob: Annotated[
+        str | None, typer.Option(help="In folders, read only the files matching this pattern, e.g. '**/*.html'.")
     ] = None,
     aliases: Annotated[
-        Path | None, typer.Option(help="CSV with columns alias, actor: more names of officials.")
+        Path | None, typer.Option(help="CSV with columns alias, actor[, kind]: more names of officials.")
     ] = None,
     all_speakers: Annotated[
         bool, typer.Option(help="Also list statements by speakers outside the four actors.")
@@ -216,37 +301,109 @@ def extract(
     format: FormatOption = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")] = None,
     min_confidence: MinConfidenceOption = None,
+    escape_formulas: EscapeOption = True,
     model: ModelOption = None,
     trust_model: TrustModelOption = False,
 ) -> None:
-    """Find the statements by the four actors in news articles, and label each."""
+    """Find the statements by the four actors in news articles, and label each, with the article's metadata."""
+    from stance.articles import read_articles
     from stance.batch import extract_rows
-    from stance.data import read_article
-    from stance.extract import read_aliases
+    from stance.data import check_readable
+    from stance.extraction import read_aliases
     from stance.model import load_model
-    from stance.output import choose_format
+    from stance.output import check_output, choose_format
+    from stance.schema import EXTRACT_COLUMNS
 
     _check_confidence(min_confidence)
-    chosen = choose_format(format, output, sys.stdout.isatty())
+    chosen = choose_format(format, output, _stdout_is_terminal())
     if not files:
-        raise StanceError("nothing to read: give article files, or '-' for stdin")
+        raise UsageProblem("nothing to read: give article files, or '-' for stdin")
+    if output is not None:
+        check_output(output, inputs=[*files, aliases], protected=[_model_in_use(model)], option="--output")
+    if aliases is not None:
+        check_readable(aliases)
     user_aliases = read_aliases(aliases) if aliases else None
-    articles = [read_article(None if str(path) == "-" else path) for path in files]
+    articles = read_articles(["-" if _stdin(path) else path for path in files], pattern=glob)
     rows = extract_rows(load_model(model, trusted=trust_model), articles, user_aliases, all_speakers, min_confidence)
-    _emit(rows, chosen, output)
+    _emit(rows, chosen, output, columns=list(EXTRACT_COLUMNS), escape_formulas=escape_formulas)
     if output is not None:
         _say(f"wrote {output}")
 
 
 @app.command()
 @reports_errors
+def report(
+    inputs: Annotated[
+        list[Path],
+        typer.Argument(
+            help="A `stance extract` output (CSV, JSONL, JSON), or articles as `stance extract` takes them "
+            "(files, folders, manifests), which are extracted first."
+        ),
+    ],
+    by: Annotated[Period, typer.Option(help="The period each row of the table covers.")] = Period.week,
+    html: Annotated[Path | None, typer.Option(help="Write a self-contained HTML report here.")] = None,
+    table: Annotated[Path | None, typer.Option(help="Write the table here (.csv, or .parquet with pyarrow).")] = None,
+    plot: Annotated[Path | None, typer.Option(help="Write the shares plot here (.png).")] = None,
+    title: Annotated[str, typer.Option(help="The HTML report's title.")] = "Stance report",
+    glob: Annotated[str | None, typer.Option(help="In folders, read only the files matching this pattern.")] = None,
+    aliases: Annotated[Path | None, typer.Option(help="CSV with columns alias, actor[, kind].")] = None,
+    min_confidence: MinConfidenceOption = None,
+    model: ModelOption = None,
+    trust_model: TrustModelOption = False,
+) -> None:
+    """Per actor and period: how many statements condemned, denied, de-escalated, with plots and HTML.
+
+    Repeats (syndicated copies, updates, captions) count once. Without --html, --table or --plot
+    the table is printed.
+    """
+    from stance.extraction import read_aliases
+    from stance.model import load_model
+    from stance.output import check_output
+    from stance.reporting import gather_statements
+    from stance.reporting import report as make_report
+
+    _check_confidence(min_confidence)
+    for option, path in (("--html", html), ("--table", table), ("--plot", plot)):
+        if path is not None:
+            check_output(path, inputs=[*inputs, aliases], protected=[_model_in_use(model)], option=option)
+    statements, texts = gather_statements(
+        inputs,
+        load_model(model, trusted=trust_model),
+        pattern=glob,
+        aliases=read_aliases(aliases) if aliases else None,
+        min_confidence=min_confidence,
+    )
+    result = make_report(statements, by=by.value, texts=texts)
+    if len(result.undated):
+        _say(f"warning: {len(result.undated)} statement(s) have no date and are left out of the table")
+    if table is not None:
+        result.write_table(table)
+        _say(f"wrote {table}")
+    if plot is not None:
+        result.plot(plot)
+        _say(f"wrote {plot}")
+    if html is not None:
+        result.to_html(html, title=title)
+        _say(f"wrote {html}")
+    if html is None and table is None and plot is None:
+        print(result.table.to_csv(index=False, float_format="%.3f"), end="")
+
+
+@app.command()
+@reports_errors
 def train(
     data: Annotated[
-        list[Path] | None, typer.Argument(help="Labelled CSV or JSONL (default data/labeled/train.csv).")
+        list[Path] | None, typer.Argument(help="Labelled CSV, TSV, JSONL or JSON (default data/labeled/train.csv).")
     ] = None,
-    out: Annotated[Path, typer.Option("--out", "-o", help="Where to write the model; its card goes beside it.")] = Path(
-        "models/stance.joblib"
-    ),
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            "-o",
+            help="Where to write the model; its card goes beside it. Required with your own data "
+            "(without data: the shipped models/stance.joblib).",
+        ),
+    ] = None,
     held_out: Annotated[
         Path | None,
         typer.Option(
@@ -254,8 +411,12 @@ def train(
         ),
     ] = None,
     seed: Annotated[int, typer.Option(help="Seed for the folds and the classifier.")] = 0,
-    cv: Annotated[int, typer.Option(help="Cross-validation folds (0 skips the estimate).")] = 5,
-    settings: Annotated[str | None, typer.Option(help="A named candidate setting (see the model card).")] = None,
+    cv: Annotated[
+        int, typer.Option(help="Cross-validation folds: 0 skips the estimate, else at least 2.", callback=_folds)
+    ] = 5,
+    settings: Annotated[
+        SettingsName | None, typer.Option(help="A named candidate setting (see the model card).")
+    ] = None,
     compare: Annotated[
         bool, typer.Option(help="Cross-validate every candidate setting and record them in the card.")
     ] = False,
@@ -264,20 +425,33 @@ def train(
     weight_new: Annotated[float | None, _WEIGHT_HELP] = None,
 ) -> None:
     """Fit a model on labelled statements and write it with its card."""
+    from stance.model import card_path
+    from stance.output import check_output
     from stance.training import DEFAULT_SETTINGS, train_files
 
-    if base is not None or weight_new is not None:
-        options = (data or [], out, base or "shipped", weight_new or 1.0, settings, seed, cv, real_dev)
-        return _train_with_corrections(*options)
     if not data:
         data = [DEFAULT_TRAIN]
+        out = out or DEFAULT_OUT
         if held_out is None and DEFAULT_TEST.exists():
             held_out = DEFAULT_TEST
+    if out is None:
+        raise UsageProblem(
+            f"give --out PATH for a model trained on your data ({DEFAULT_OUT} is the shipped model; "
+            "to refresh it from the shipped data, run `stance train` without data, or python train.py)"
+        )
+    if card_path(out) == out:
+        raise UsageProblem(f"--out {out}: the model's card is written to {out} itself; give a name like model.joblib")
+    inputs = [*data, held_out, real_dev]
+    for written in (out, card_path(out)):
+        check_output(written, inputs=inputs, option="--out")
+    if base is not None or weight_new is not None:
+        named = settings.value if settings else None
+        return _train_with_corrections(data, out, base or "shipped", weight_new or 1.0, named, seed, cv, real_dev)
     result = train_files(
         data,
         out,
         held_out=held_out,
-        settings=settings or DEFAULT_SETTINGS,
+        settings=settings.value if settings else DEFAULT_SETTINGS,
         seed=seed,
         cv=cv,
         compare=compare,
@@ -329,41 +503,65 @@ def _print_per_label(per_label: dict[str, dict[str, float]]) -> None:
 @app.command()
 @reports_errors
 def evaluate(
-    data: Annotated[Path, typer.Argument(help="Labelled CSV or JSONL with text and label columns.")] = DEFAULT_TEST,
+    data: Annotated[
+        Path, typer.Argument(help="Labelled CSV, TSV, JSONL or JSON with text and label columns.")
+    ] = DEFAULT_TEST,
     model: ModelOption = None,
     trust_model: TrustModelOption = False,
     text_column: Annotated[str, typer.Option(help="The column holding the statements.")] = "text",
-    format: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
+    format: Annotated[ReportFormat, typer.Option("--format", "-f", help="How to print the report.")] = (
+        ReportFormat.table
+    ),
     as_json: Annotated[bool, typer.Option("--json", help="Short for --format json.")] = False,
-    errors: Annotated[Path | None, typer.Option(help="Write the misclassified rows here (.csv or .jsonl).")] = None,
+    errors: Annotated[
+        Path | None, typer.Option(help="Write the misclassified rows here (.csv, .jsonl or .json).")
+    ] = None,
+    escape_formulas: EscapeOption = True,
     real_dev: RealDevOption = None,
+    reliability_plot: Annotated[
+        Path | None,
+        typer.Option(help="Write a reliability diagram (confidence against accuracy) here; needs the report extra."),
+    ] = None,
 ) -> None:
-    """Score a model on labelled statements: accuracy, macro-F1, per label, per actor, confusion."""
+    """Score a model on labelled statements: accuracy, macro-F1, per label, per actor, confusion, calibration."""
     from stance.data import read_labelled
-    from stance.evaluate import evaluate_model, misclassified
+    from stance.metrics import evaluate_model, misclassified
     from stance.model import load_model
-    from stance.output import RowWriter, choose_format
+    from stance.output import check_output, choose_format
+    from stance.schema import PREDICTION_COLUMNS
 
     if as_json:
-        format = "json"
-    if format not in ("table", "json"):
-        raise StanceError(f"unknown format {format!r} for evaluate (expected table or json)")
+        format = ReportFormat.json
+    errors_format = None
+    if errors is not None:
+        errors_format = choose_format(None, errors, False)
+        check_output(errors, inputs=[data, real_dev], protected=[_model_in_use(model)], option="--errors")
+    if reliability_plot is not None:
+        check_output(
+            reliability_plot, inputs=[data, real_dev], protected=[_model_in_use(model)], option="--reliability-plot"
+        )
     loaded = load_model(model, trusted=trust_model)
     frame = read_labelled([data], text_column=text_column)
     report, predictions = evaluate_model(loaded, frame)
     reports = {str(data): report}
     if real_dev is not None:
         reports[f"real dev ({real_dev})"] = evaluate_model(loaded, read_labelled([real_dev]))[0]
-    if errors is not None:
-        with RowWriter(choose_format(None, errors, False), errors) as writer:
-            writer.write(misclassified(frame, predictions))
-    if format == "json":
+    if errors is not None and errors_format is not None:
+        columns = [*map(str, frame.columns), *PREDICTION_COLUMNS]
+        wrong = misclassified(frame, predictions)
+        _emit(wrong, errors_format, errors, columns=columns, escape_formulas=escape_formulas)
+    if format == ReportFormat.json:
         print(json.dumps(reports if len(reports) > 1 else report, indent=2))
     else:
         for name, scored in reports.items():
             _print_report(name, scored)
         if real_dev is None and data == DEFAULT_TEST:
             print(f"real dev set not given (--real-dev or ${REAL_DEV_ENV}): no real-speech figure")
+    if reliability_plot is not None:
+        from stance.calibration import plot_reliability
+
+        plot_reliability({name: scored["calibration"]["curve"] for name, scored in reports.items()}, reliability_plot)
+        _say(f"wrote {reliability_plot}")
     if errors is not None:
         _say(f"wrote {errors}")
 
@@ -386,7 +584,21 @@ def _print_report(name: str, report: dict[str, Any]) -> None:
             f"  {actor:17s} macro-F1 {_figure(scored['macro_f1'])}  three-label {_figure(scored['macro_f1_stance'])}  "
             f"accuracy {scored['accuracy']:.3f}  ({scored['rows']} rows)"
         )
+    if "calibration" in report:
+        _print_calibration(report["calibration"])
     print()
+
+
+def _print_calibration(calibration: dict[str, Any]) -> None:
+    """What each --min-confidence step keeps and how often what it keeps is right."""
+    print(
+        f"  confidence: mean {calibration['mean_confidence']:.3f} against accuracy {calibration['accuracy']:.3f}, "
+        f"expected calibration error {calibration['ece']:.3f}"
+    )
+    print("  --min-confidence   kept   accuracy of the kept")
+    for step in calibration["steps"]:
+        accuracy = "      -" if step["accuracy"] is None else f"{step['accuracy']:7.3f}"
+        print(f"  {step['threshold']:16.1f} {step['kept']:6.1%}   {accuracy}")
 
 
 @app.command()
@@ -498,7 +710,10 @@ def split(
 ) -> None:
     """Merge corpus files and split them by crisis into train.csv and test.csv."""
     from stance.corpus import write_split
+    from stance.output import check_output
 
+    for name in ("train.csv", "test.csv"):
+        check_output(out_dir / name, option="--out-dir")
     for path in write_split(files, out_dir):
         print(f"wrote {path}")
 
@@ -515,7 +730,7 @@ def _train_with_corrections(
 ) -> None:
     from stance.adapt import base_model_path, train_with_corrections
     from stance.data import read_labelled
-    from stance.evaluate import evaluate_model
+    from stance.metrics import evaluate_model
     from stance.model import load_model
 
     corpus, mine = (data[:1], data[1:]) if len(data) > 1 else ([DEFAULT_TRAIN], data)
@@ -606,7 +821,7 @@ def compare(
 ) -> None:
     """Two models on the same labelled rows: scores side by side, per label, and where they disagree."""
     from stance.adapt import read_user_labels
-    from stance.evaluate import compare_models
+    from stance.metrics import compare_models
     from stance.model import load_model
 
     result = compare_models(
@@ -629,8 +844,16 @@ def compare(
         print(f"  gold {row['gold']:11s} A {row['a']:11s} B {row['b']:11s} {row['text'][:70]}")
 
 
+def _stopped(signum: int, frame: object) -> None:
+    """SIGTERM and Ctrl-C unwind the run, so its temporaries are removed, and exit 128 + the signal
+    number (143, 130) as a shell expects."""
+    raise SystemExit(128 + signum)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Console-script entry point."""
+    signal.signal(signal.SIGTERM, _stopped)
+    signal.signal(signal.SIGINT, _stopped)
     try:
         app(args=argv, prog_name="stance")
     except SystemExit as exit:

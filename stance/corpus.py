@@ -240,19 +240,38 @@ def report(train: pd.DataFrame, test: pd.DataFrame) -> dict[str, Any]:
     }
 
 
+def _refuse_losing_a_split(paths: Sequence[str | Path], out_dir: Path) -> None:
+    """Splitting one split alone would replace the other with only the rows that hash to it:
+    `stance split data/labeled/train.csv` would wipe test.csv to a header. Refuse that."""
+    import os
+
+    outputs = [out_dir / name for name in ("train.csv", "test.csv")]
+
+    def is_input(output: Path) -> bool:
+        return any(os.path.exists(path) and output.exists() and os.path.samefile(path, output) for path in paths)
+
+    for output, other in (outputs, outputs[::-1]):
+        if is_input(output) and other.exists() and not is_input(other):
+            raise StanceError(
+                f"{output} is an input but {other} is not: its rows would be lost; "
+                f"give both splits (and any new rows): stance split {outputs[0]} {outputs[1]} NEW.csv"
+            )
+
+
 def write_split(paths: Sequence[str | Path], out_dir: str | Path) -> tuple[Path, Path]:
     """Merge corpus files and write train.csv and test.csv by crisis, each written whole or not at all."""
     import pandas as pd
 
     from stance.output import write_text_atomically
 
+    out_dir = Path(out_dir)
+    _refuse_losing_a_split(paths, out_dir)
     frames = [read_corpus(path) for path in paths]
     merged = pd.concat(frames, ignore_index=True).drop_duplicates()
     repeated = merged["id"].duplicated()
     if repeated.any():
         raise StanceError(f"id {merged['id'][repeated].iloc[0]!r} stands in more than one file with different rows")
     train, test = split_by_crisis(merged)
-    out_dir = Path(out_dir)
     written = []
     for name, frame in (("train.csv", train), ("test.csv", test)):
         path = out_dir / name

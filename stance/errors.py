@@ -6,4 +6,12 @@ class StanceError(Exception):
 
 
 class EmptyTextWarning(UserWarning):
-    """Rows whose text is empty were skipped while classifying; the CLI prints it as `warning:`."""
+    """Rows whose text is empty were kept with no stance; the CLI prints it as `warning:`."""
+
+
+class InputWarning(UserWarning):
+    """Input that is used, but not quite as given (a column ignored); the CLI prints it as `warning:`."""
+
+
+class NotEnglishWarning(InputWarning):
+    """Statements that do not look like English were labelled anyway; their stance is unreliable."""

@@ -22,6 +22,7 @@ from stance.errors import StanceError
 from stance.schema import LABELS, UNCERTAIN
 
 if TYPE_CHECKING:
+    import pandas as pd
     from sklearn.pipeline import Pipeline
 
     from stance.model_format import ArrayModel
@@ -154,6 +155,25 @@ class StanceModel:
             probabilities = dict(zip(self.labels, row, strict=True))
             predictions.append(Prediction(label, confidence, probabilities))
         return predictions
+
+    def predict_frame(
+        self, frame: pd.DataFrame, column: str = "text", min_confidence: float | None = None
+    ) -> pd.DataFrame:
+        """The frame with the prediction columns of `stance classify` appended; input columns kept."""
+        from stance.schema import PREDICTION_COLUMNS, probability_column
+
+        if column not in frame.columns:
+            raise StanceError(f"the frame has no {column!r} column (columns: {', '.join(map(str, frame.columns))})")
+        clash = [name for name in PREDICTION_COLUMNS if name in frame.columns]
+        if clash:
+            raise StanceError(f"the frame already has a {clash[0]!r} column; rename it first")
+        predictions = self.predict(frame[column].tolist(), min_confidence)
+        out = frame.copy()
+        out["stance"] = [p.label for p in predictions]
+        out["confidence"] = [p.confidence for p in predictions]
+        for label in self.labels:
+            out[probability_column(label)] = [p.probabilities[label] for p in predictions]
+        return out
 
     def _features(self, text: str) -> tuple[list[int], list[float], np.ndarray, list[str], Callable[[int], str]]:
         """One text's (columns, values), the coefficients, their classes, and a column's name."""

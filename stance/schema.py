@@ -33,8 +33,8 @@ RECORD_COLUMNS: tuple[str, ...] = (
     "verb",
 )
 
-# Columns that classify and extract append; an input column with one of these names would be
-# silently overwritten, so reading input refuses it.
+# Columns that classify and extract append (empty for a row whose text is empty); an input column
+# with one of these names would be silently overwritten, so reading input refuses it.
 PREDICTION_COLUMNS: tuple[str, ...] = (
     "stance",
     "confidence",
@@ -42,6 +42,25 @@ PREDICTION_COLUMNS: tuple[str, ...] = (
     "p_deny",
     "p_de_escalate",
     "p_other",
+)
+
+# The columns of `stance extract`, in order: a CSV of no statement still gets this header.
+EXTRACT_COLUMNS: tuple[str, ...] = (
+    "article",
+    "actor",
+    "speaker",
+    "form",
+    "statement",
+    "start",
+    "end",
+    *PREDICTION_COLUMNS,
+    "statement_id",
+    "verb",
+    "duplicate_of",
+    "date",
+    "source",
+    "url",
+    "title",
 )
 
 

@@ -79,6 +79,8 @@ def as_frame(records: pd.DataFrame | Iterable[Mapping[str, str]]) -> pd.DataFram
 
 def check_trainable(frame: pd.DataFrame, folds: int) -> None:
     """Refuse data a classifier or a k-fold estimate cannot be made from, saying which label is short."""
+    from sklearn.feature_extraction.text import CountVectorizer
+
     counts = frame["label"].value_counts()
     if len(counts) < 2:
         only = counts.index[0] if len(counts) else "none"
@@ -90,6 +92,12 @@ def check_trainable(frame: pd.DataFrame, folds: int) -> None:
                 f"label {short.index[0]!r} has {int(short.iloc[0])} row(s), fewer than the {folds} "
                 "cross-validation folds; add rows or lower --cv"
             )
+    try:  # the word features' own test, so that scikit-learn's "empty vocabulary" becomes a clear line
+        CountVectorizer(min_df=2).fit(frame["text"])
+    except ValueError:
+        raise StanceError(
+            "the training texts have no usable words: no word of two or more letters occurs in two statements"
+        ) from None
 
 
 def cross_validate(
@@ -101,16 +109,14 @@ def cross_validate(
     from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
     from sklearn.model_selection import cross_validate as sk_cross_validate
 
-    from stance.evaluate import per_label_scores
+    from stance.metrics import per_label_scores
 
     texts = frame["text"].tolist()
     gold = frame["label"].to_numpy()
     grouped = "crisis" in frame.columns and frame["crisis"].nunique() >= folds
     if grouped:
         splitter = StratifiedGroupKFold(n_splits=folds, shuffle=True, random_state=seed)
-        # A user's file without a crisis column leaves gaps when joined to the corpus: each such row is its own group.
-        crises = frame["crisis"].fillna("").astype(str).tolist()
-        groups = np.asarray([crisis or f"row-{i}" for i, crisis in enumerate(crises)])
+        groups = frame["crisis"].to_numpy()
         scheme = f"StratifiedGroupKFold by crisis, {folds} folds"
     else:
         splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
@@ -253,7 +259,7 @@ def train_files(
     held-out score belongs to other data is caught by the same check as a stale model.
     """
     from stance.data import files_sha256, read_labelled
-    from stance.evaluate import evaluate_model
+    from stance.metrics import evaluate_model
 
     frame = read_labelled(data)
     held_frame = read_labelled([held_out]) if held_out is not None else None

@@ -1,13 +1,8 @@
-from pathlib import Path
-
 import pytest
+from helpers import STATEMENTS
 
 from stance.data import read_labelled
 from stance.training import train
-
-FIXTURES = Path(__file__).parent / "fixtures"
-STATEMENTS = FIXTURES / "statements.csv"
-REPO = Path(__file__).parent.parent
 
 
 @pytest.fixture(scope="session")
@@ -26,12 +21,4 @@ def saved_model(fitted, tmp_path):
     """The fixture model written to a fresh folder, so a test may damage its files."""
     path = tmp_path / "model.joblib"
     fitted.save(path)
-    return path
-
-
-def write(path: Path, text: str | bytes) -> Path:
-    if isinstance(text, bytes):
-        path.write_bytes(text)
-    else:
-        path.write_text(text, encoding="utf-8")
     return path

@@ -4,7 +4,7 @@ import json
 import subprocess
 import sys
 
-from tests.conftest import REPO, STATEMENTS
+from helpers import REPO, STATEMENTS
 
 
 def test_the_benchmark_script_measures_this_model_and_the_baselines(tmp_path):

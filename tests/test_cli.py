@@ -5,10 +5,10 @@ import subprocess
 import sys
 
 import pytest
+from helpers import REPO, STATEMENTS, write
 from typer.testing import CliRunner
 
 from stance.cli import app
-from tests.conftest import REPO, STATEMENTS, write
 
 runner = CliRunner()
 CONDEMNATION = "The United States condemns in the strongest terms this despicable attack."
@@ -27,20 +27,26 @@ def test_classify_arguments_prints_one_json_line_each_when_piped(saved_model):
     assert result.exit_code == 0, result.output
     rows = jsonl(result.stdout)
     assert [row["text"] for row in rows] == [CONDEMNATION, "We urge restraint."]
-    assert set(rows[0]) == {"text", "stance", "confidence", "p_condemn", "p_deny", "p_de_escalate", "p_other"}
+    assert list(rows[0]) == ["text", "stance", "confidence", "p_condemn", "p_deny", "p_de_escalate", "p_other"]
 
 
 def test_classify_table_shows_the_stance(saved_model):
-    result = run("classify", "-m", saved_model, "--format", "table", CONDEMNATION)
+    quote = "We call on both sides to step back and return to the talks."
+    stance = jsonl(run("classify", "-m", saved_model, quote).stdout)[0]["stance"]
+    result = run("classify", "-m", saved_model, "--format", "table", quote)
     assert result.exit_code == 0
-    assert "condemn" in result.stdout and "conf." in result.stdout and "stance" in result.stdout
+    assert stance not in quote, "the stance must not be readable from the quote itself"
+    assert stance in result.stdout and "conf." in result.stdout
 
 
-def test_classify_reads_stdin_lines_and_warns_about_blank_ones(saved_model):
+def test_classify_reads_stdin_lines_and_keeps_blank_ones_in_place_with_a_warning(saved_model):
     result = run("classify", "-m", saved_model, "-", input="We deny it.\n\nWe urge calm.\n")
     assert result.exit_code == 0
-    assert [row["text"] for row in jsonl(result.stdout)] == ["We deny it.", "We urge calm."]
-    assert "warning: <stdin>: skipped 1 empty statement(s) at line(s) 2" in result.stderr
+    rows = jsonl(result.stdout)
+    assert [row["text"] for row in rows] == ["We deny it.", "", "We urge calm."]
+    assert [row["stance"] is None for row in rows] == [False, True, False]
+    assert rows[1]["confidence"] is None and rows[1]["p_condemn"] is None
+    assert "warning: <stdin>: 1 empty statement(s) at line(s) 2 kept with no stance" in result.stderr
 
 
 def test_classify_output_keeps_input_columns_and_appends_predictions(saved_model, tmp_path):
@@ -72,9 +78,13 @@ def test_classify_plain_text_file_one_statement_a_line(saved_model, tmp_path):
     assert len(jsonl(run("classify", "-m", saved_model, "-i", source).stdout)) == 2
 
 
-def test_classify_min_confidence_gives_uncertain(saved_model):
-    rows = jsonl(run("classify", "-m", saved_model, "--min-confidence", "1", "We urge calm.").stdout)
-    assert rows[0]["stance"] == "uncertain" and rows[0]["p_other"] >= 0
+def test_classify_min_confidence_gives_uncertain_and_keeps_the_probabilities(saved_model):
+    plain = jsonl(run("classify", "-m", saved_model, "We urge calm.").stdout)[0]
+    strict = jsonl(run("classify", "-m", saved_model, "--min-confidence", "1", "We urge calm.").stdout)[0]
+    assert plain["stance"] != "uncertain" and strict["stance"] == "uncertain"
+    probabilities = ["p_condemn", "p_deny", "p_de_escalate", "p_other"]
+    assert [strict[p] for p in probabilities] == [plain[p] for p in probabilities]
+    assert strict["confidence"] == plain["confidence"] == max(plain[p] for p in probabilities)
 
 
 def test_classify_explain_adds_evidence(saved_model):
@@ -82,27 +92,38 @@ def test_classify_explain_adds_evidence(saved_model):
     assert rows[0]["evidence"]
 
 
-def test_classify_skips_empty_rows_of_a_table_with_a_warning(saved_model, tmp_path):
-    source = write(tmp_path / "in.csv", 'text\nWe deny it.\n" "\nWe urge calm.\n')
-    result = run("classify", "-m", saved_model, "-i", source)
-    assert len(jsonl(result.stdout)) == 2
-    assert "skipped 1 empty statement(s) at line(s) 3" in result.stderr
+def test_classify_keeps_empty_rows_of_a_table_in_place_with_empty_predictions(saved_model, tmp_path):
+    source = write(tmp_path / "in.csv", 'id,text\n1,We deny it.\n2," "\n3,We urge calm.\n')
+    out = tmp_path / "out.csv"
+    result = run("classify", "-m", saved_model, "-i", source, "-o", out)
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(out.open()))
+    assert [row["id"] for row in rows] == ["1", "2", "3"]
+    assert [bool(row["stance"]) for row in rows] == [True, False, True]
+    assert rows[1]["confidence"] == rows[1]["p_other"] == ""
+    assert "1 empty statement(s) at line(s) 3 kept with no stance" in result.stderr
 
 
 @pytest.mark.parametrize(
-    ("args", "message"),
+    ("args", "code", "message"),
     [
-        (["--min-confidence", "1.5", "x"], "error: --min-confidence must be between 0 and 1, got 1.5"),
-        (["--min-confidence", "-0.1", "x"], "error: --min-confidence must be between 0 and 1, got -0.1"),
-        ([], "error: nothing to classify"),
-        (["--format", "xml", "x"], "error: unknown format 'xml'"),
+        (["--min-confidence", "1.5", "x"], 1, "error: --min-confidence must be between 0 and 1, got 1.5"),
+        (["--min-confidence", "-0.1", "x"], 1, "error: --min-confidence must be between 0 and 1, got -0.1"),
+        ([], 2, "error: nothing to classify"),
+        (["-i", "a.csv", "x"], 2, "error: give statements or --input, not both"),
     ],
 )
-def test_classify_bad_options_fail_with_one_line(saved_model, args, message):
+def test_classify_bad_options_fail_with_one_line(saved_model, args, code, message):
     result = run("classify", "-m", saved_model, *args)
-    assert result.exit_code == 1
+    assert result.exit_code == code
     assert result.stderr.strip().startswith(message)
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_classify_an_unknown_format_is_a_usage_error_listing_the_choices(saved_model):
+    result = run("classify", "-m", saved_model, "--format", "xml", "x")
+    assert result.exit_code == 2
+    assert "'xml' is not one of" in result.stderr and "jsonl" in result.stderr
 
 
 def test_classify_missing_column_is_named(saved_model, tmp_path):
@@ -171,8 +192,8 @@ def test_evaluate_writes_only_the_misclassified_rows(saved_model, tmp_path):
     result = run("evaluate", data, "-m", saved_model, "--errors", errors)
     assert result.exit_code == 0
     rows = list(csv.DictReader(errors.open()))
-    assert all(row["stance"] != row["label"] for row in rows)
-    assert "p_condemn" in rows[0]
+    assert [row["text"] for row in rows] == ["We condemn this crime."]
+    assert rows[0]["stance"] != "deny" and "p_condemn" in rows[0]
 
 
 def test_evaluate_unknown_label_fails(saved_model, tmp_path):
@@ -254,6 +275,26 @@ def test_extract_with_a_missing_alias_file_fails_cleanly(saved_model, tmp_path):
     result = run("extract", ARTICLE, "--aliases", tmp_path / "none.csv", "-m", saved_model)
     assert result.exit_code == 1
     assert result.stderr.strip() == f"error: {tmp_path / 'none.csv'}: no such file"
+
+
+def test_extract_offsets_index_a_crlf_file_as_it_is_on_disk(saved_model, tmp_path):
+    article = tmp_path / "crlf.txt"
+    article.write_bytes(
+        b"Kremlin denies role\r\n\r\nThe Kremlin said it had no part in it.\r\n\r\n"
+        b'"We reject this," the ministry said.\r\n'
+    )
+    rows = jsonl(run("extract", article, "-m", saved_model).stdout)
+    on_disk = article.read_bytes().decode("utf-8")
+    assert len(rows) >= 2
+    assert all(on_disk[row["start"] : row["end"]] == row["statement"] for row in rows)
+
+
+def test_extract_rows_end_with_statement_id_verb_duplicate_of_and_the_articles_metadata(saved_model):
+    result = run("extract", ARTICLE, "--aliases", ALIASES, "-m", saved_model)
+    rows = jsonl(result.stdout)
+    assert list(rows[0])[-7:] == ["statement_id", "verb", "duplicate_of", "date", "source", "url", "title"]
+    assert len({row["statement_id"] for row in rows}) == len(rows)
+    assert any(row["verb"] for row in rows)
 
 
 @pytest.mark.parametrize("damage", ["tamper", "version"])

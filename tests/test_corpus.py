@@ -1,11 +1,11 @@
 """The shipped corpus holds its invariants and reaches its targets (DECISIONS.md, REAL_SPEECH.md)."""
 
 import pytest
+from helpers import REPO
 
 from stance.corpus import POPULATIONS, TARGETS, read_corpus, report
 from stance.data import is_test_crisis
 from stance.schema import ACTORS, LABELS
-from tests.conftest import REPO
 
 TRAIN = REPO / "data" / "labeled" / "train.csv"
 TEST = REPO / "data" / "labeled" / "test.csv"

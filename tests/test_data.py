@@ -1,8 +1,8 @@
 import pytest
+from helpers import STATEMENTS, write
 
 from stance.data import is_test_crisis, iter_table, read_labelled
 from stance.errors import StanceError
-from tests.conftest import STATEMENTS, write
 
 
 def error_from(paths):
@@ -97,3 +97,33 @@ def test_crisis_split_is_stable_and_about_a_fifth():
     share = sum(map(is_test_crisis, names)) / len(names)
     assert 0.17 < share < 0.23
     assert is_test_crisis("taiwan-strait-2022") and not is_test_crisis("syria-idlib-2020")
+
+
+def test_a_json_array_names_the_item_of_a_bad_value(tmp_path):
+    path = write(tmp_path / "d.json", '[{"text": "We deny it.", "label": "deny"}, {"text": "Calm.", "label": "calm"}]')
+    assert "item 2, column 'label': unknown label 'calm'" in error_from([path])
+
+
+def test_a_jsonl_row_without_the_label_key_is_named(tmp_path):
+    path = write(tmp_path / "d.jsonl", '{"text": "We deny it.", "label": "deny"}\n{"text": "Calm."}\n')
+    assert error_from([path]) == f"{path}: line 2: no 'label' key"
+
+
+def test_files_that_do_not_all_name_crises_merge_without_a_crisis_column(tmp_path):
+    with_crisis = write(tmp_path / "a.csv", "text,label,crisis\nWe deny it.,deny,x\n")
+    without = write(tmp_path / "b.tsv", "text\tlabel\nWe urge calm.\tde-escalate\n")
+    with pytest.warns(UserWarning, match="no 'crisis' column"):
+        frame = read_labelled([with_crisis, without])
+    assert list(frame.columns) == ["text", "label"] and len(frame) == 2
+
+
+def test_stdin_is_decoded_strictly_and_loses_its_bom(monkeypatch):
+    import io
+
+    from stance.data import iter_lines
+
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(b"\xef\xbb\xbfWe deny it.\r\nfine\n")))
+    assert list(iter_lines(None)) == [(1, "We deny it."), (2, "fine")]
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(b"ok\ncaf\xe9\n")))
+    with pytest.raises(StanceError, match="<stdin>: line 2: bytes that are not UTF-8"):
+        list(iter_lines(None))

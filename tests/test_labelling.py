@@ -11,6 +11,7 @@ import time
 
 import numpy as np
 import pytest
+from helpers import REPO, STATEMENTS, write
 from rich.console import Console
 from typer.testing import CliRunner
 
@@ -25,7 +26,6 @@ from stance.labelling import (
     read_statements,
     uncertainty_order,
 )
-from tests.conftest import REPO, STATEMENTS, write
 
 runner = CliRunner()
 
@@ -290,13 +290,3 @@ def test_answer_log_header_is_the_documented_provenance(tmp_path):
     log.append(answer_row(Item("s1", "We urge calm.", "", {"url": "https://example.org/x"}), "de-escalate", "h", "me"))
     assert tuple(log_rows(log.path)[0]) == LOG_COLUMNS
     assert log_rows(log.path)[0]["url"] == "https://example.org/x"
-
-
-def test_train_on_the_corpus_and_a_file_without_crisis_column_does_not_fail(tmp_path):
-    mine = write(
-        tmp_path / "mine.csv",
-        "text,label\nWe reject these claims outright.,deny\nWe call on both sides to talk.,de-escalate\n",
-    )
-    result = run("train", STATEMENTS, mine, "--cv", "3", "--out", tmp_path / "m.joblib")
-    assert result.exit_code == 0, result.output
-    assert "StratifiedGroupKFold by crisis" in result.output

@@ -181,7 +181,7 @@ def test_two_runs_on_the_same_data_save_byte_identical_models(tmp_path):
     import subprocess
     import sys
 
-    from tests.conftest import STATEMENTS
+    from helpers import STATEMENTS
 
     hashes = []
     for run in ("a", "b"):

@@ -7,7 +7,7 @@ import pytest
 from sklearn.model_selection import GridSearchCV
 
 from stance.errors import StanceError
-from stance.evaluate import evaluate
+from stance.metrics import evaluate
 from stance.model import StanceModel, load_model
 from stance.training import build_pipeline
 

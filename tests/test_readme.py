@@ -2,10 +2,10 @@
 
 import re
 
+from helpers import REPO
 from typer.testing import CliRunner
 
 from stance.cli import app
-from tests.conftest import REPO
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 

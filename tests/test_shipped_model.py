@@ -4,10 +4,10 @@ import json
 import tomllib
 
 import pytest
+from helpers import REPO
 
 from stance.data import files_sha256
 from stance.model import default_model_path, load_model
-from tests.conftest import REPO
 
 CARD = json.loads((REPO / "models" / "stance.json").read_text())
 
