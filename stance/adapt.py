@@ -86,15 +86,11 @@ def base_model_path(base: str | Path) -> Path:
 
 def check_out(out: Path, inputs: list[Path], base: Path) -> None:
     """Write only where told: never over an input, the base model, or the shipped model."""
-    from stance.model import default_model_path
+    from stance.model import card_path, default_model_path
+    from stance.output import check_output
 
-    target = out.resolve()
-    for path in inputs:
-        if path.resolve() == target:
-            raise StanceError(f"{out}: --out is one of the input files; write the model elsewhere")
-    for model in {base, default_model_path()}:
-        if model.resolve() == target or model.with_suffix(".npz").resolve() == target.with_suffix(".npz"):
-            raise StanceError(f"{out}: --out would overwrite the model {model}; write the new model elsewhere")
+    for written in (out, out.with_suffix(".npz"), card_path(out)):
+        check_output(written, inputs=inputs, protected=[base, default_model_path()], option="--out")
 
 
 def train_with_corrections(

@@ -774,12 +774,11 @@ def label(
 
     from stance.labelling import AnswerLog, build_queue, export_queue, import_answers, model_sha256, read_statements
     from stance.model import load_model
+    from stance.output import check_output
 
-    for other, name in ((export, "--export"), (import_, "--import"), (input, "INPUT")):
-        if other is not None and other.resolve() == out.resolve():
-            raise StanceError(f"{out}: --out is also {name}; give the labels file its own name")
-    if export is not None and export.resolve() == input.resolve():
-        raise StanceError(f"{export}: --export would overwrite the input")
+    check_output(out, inputs=[input, export, import_], protected=[model], option="--out")
+    if export is not None:
+        check_output(export, inputs=[input, out], protected=[model], option="--export")
     if export is not None and import_ is not None:
         raise StanceError("give --export or --import, not both")
     who = annotator or getpass.getuser()

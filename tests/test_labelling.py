@@ -166,7 +166,7 @@ def test_import_names_the_line_of_a_label_it_does_not_know(tmp_path):
 
 def test_label_refuses_an_out_file_that_is_not_a_labels_file(tmp_path, saved_model):
     result = run("label", STATEMENTS, "--out", STATEMENTS, "--export", tmp_path / "q.csv", "--model", saved_model)
-    assert result.exit_code == 1 and "--out is also INPUT" in result.output
+    assert result.exit_code == 1 and "is an input of this run" in result.output
     other = write(tmp_path / "other.csv", "a,b\n1,2\n")
     result = run("label", STATEMENTS, "--out", other, "--export", tmp_path / "q.csv", "--model", saved_model)
     assert result.exit_code == 1 and "not a labels file" in result.output
@@ -267,7 +267,7 @@ def test_train_with_base_refuses_to_overwrite_the_base_model(tmp_path, saved_mod
     mine = write(tmp_path / "mine.csv", "text,label\nWe deny it.,deny\nWe condemn it.,condemn\n")
     before = saved_model.read_bytes()
     result = run("train", STATEMENTS, mine, "--base", saved_model, "--out", saved_model)
-    assert result.exit_code == 1 and "would overwrite the model" in result.output
+    assert result.exit_code == 1 and "belongs to the model in use" in result.output
     assert saved_model.read_bytes() == before
 
 
