@@ -421,6 +421,8 @@ def train(
         bool, typer.Option(help="Cross-validate every candidate setting and record them in the card.")
     ] = False,
     real_dev: RealDevOption = None,
+    base: Annotated[str | None, _BASE_HELP] = None,
+    weight_new: Annotated[float | None, _WEIGHT_HELP] = None,
 ) -> None:
     """Fit a model on labelled statements and write it with its card."""
     from stance.model import card_path
@@ -442,6 +444,9 @@ def train(
     inputs = [*data, held_out, real_dev]
     for written in (out, card_path(out)):
         check_output(written, inputs=inputs, option="--out")
+    if base is not None or weight_new is not None:
+        named = settings.value if settings else None
+        return _train_with_corrections(data, out, base or "shipped", weight_new or 1.0, named, seed, cv, real_dev)
     result = train_files(
         data,
         out,
@@ -470,6 +475,16 @@ def train(
     else:
         print(f"real dev set not given (--real-dev or ${REAL_DEV_ENV}): no real-speech figure")
     print(f"wrote {out}, {out.with_suffix('.npz')} and {out.with_suffix('.json')}")
+
+
+_BASE_HELP = typer.Option(
+    "--base",
+    help="Retrain on your corrections: the first file is the corpus, the others your labels; 'shipped' or a "
+    "model file is scored beside the new model on a held-out part of your labels.",
+)
+_WEIGHT_HELP = typer.Option(
+    "--weight-new", help="How much each of your rows counts against a corpus row (with --base)."
+)
 
 
 def _print_figures(name: str, report: dict[str, Any]) -> None:
@@ -701,6 +716,131 @@ def split(
         check_output(out_dir / name, option="--out-dir")
     for path in write_split(files, out_dir):
         print(f"wrote {path}")
+
+
+def _train_with_corrections(
+    data: list[Path],
+    out: Path,
+    base: str,
+    weight_new: float,
+    settings: str | None,
+    seed: int,
+    cv: int,
+    real_dev: Path | None,
+) -> None:
+    from stance.adapt import base_model_path, train_with_corrections
+    from stance.data import read_labelled
+    from stance.metrics import evaluate_model
+    from stance.model import load_model
+
+    corpus, mine = (data[:1], data[1:]) if len(data) > 1 else ([DEFAULT_TRAIN], data)
+    result = train_with_corrections(
+        corpus, mine, out, base=base, weight_new=weight_new, settings=settings, seed=seed, cv=cv
+    )
+    card = result.model.card
+    assert card is not None
+    kept = result.user_rows - result.held_out_rows
+    print(f"trained on {card.training_data['rows']} statements: the corpus and {kept} of yours (weight {weight_new:g})")
+    if result.new is None or result.base is None:
+        print(f"too few of your labels ({result.user_rows}) to hold some out: no before/after figure")
+    else:
+        print(f"on {result.held_out_rows} of your labels held out (by {result.grouped_by}):")
+        _print_figures(f"  base model ({base})", result.base)
+        _print_figures("  new model", result.new)
+        print(f"  change in macro-F1: {result.new['macro_f1'] - result.base['macro_f1']:+.3f}")
+    if real_dev is not None:
+        dev = read_labelled([real_dev])
+        _print_figures(f"real dev, base model ({base})", evaluate_model(load_model(base_model_path(base)), dev)[0])
+        _print_figures("real dev, new model", evaluate_model(result.model, dev)[0])
+    print(f"wrote {out}, {out.with_suffix('.npz')} and {out.with_suffix('.json')}")
+
+
+@app.command()
+@reports_errors
+def label(
+    input: Annotated[Path, typer.Argument(help="Statements: a classify or extract output, or a CSV/JSONL with text.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="The labels CSV; answers are appended, a rerun resumes.")],
+    annotator: Annotated[str | None, typer.Option(help="Your name in the log (default: your login).")] = None,
+    order: Annotated[str, typer.Option(help="uncertain (least confident first) or random.")] = "uncertain",
+    seed: Annotated[int, typer.Option(help="Seed of --order random.")] = 0,
+    cap: Annotated[int, typer.Option(help="At most this many statements of one article per round of the queue.")] = 2,
+    export: Annotated[Path | None, typer.Option("--export", help="Write the queue as a CSV to fill in.")] = None,
+    import_: Annotated[Path | None, typer.Option("--import", help="Append the labels of a filled queue CSV.")] = None,
+    model: ModelOption = None,
+    trust_model: TrustModelOption = False,
+) -> None:
+    """Label statements one key at a time, least confident first; answers are saved as you go."""
+    import getpass
+
+    from stance.labelling import AnswerLog, build_queue, export_queue, import_answers, model_sha256, read_statements
+    from stance.model import load_model
+    from stance.output import check_output
+
+    check_output(out, inputs=[input, export, import_], protected=[model], option="--out")
+    if export is not None:
+        check_output(export, inputs=[input, out], protected=[model], option="--export")
+    if export is not None and import_ is not None:
+        raise StanceError("give --export or --import, not both")
+    who = annotator or getpass.getuser()
+    if import_ is not None:
+        added, again = import_answers(import_, AnswerLog(out), who)
+        print(f"added {added} answers to {out}" + (f" ({again} already there were left out)" if again else ""))
+        return
+    if export is None and not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise StanceError("stance label asks one key at a time and needs a terminal; use --export, then --import")
+    loaded = load_model(model, trusted=trust_model)
+    log = AnswerLog(out)
+    items = build_queue(read_statements(input), loaded, order=order, seed=seed, cap=cap, answered=log.answered)
+    if export is not None:
+        export_queue(items, export, model_sha256(loaded))
+        print(f"wrote {len(items)} statements to {export}; fill its label column, then: --import {export}")
+        return
+    if not items:
+        print(f"every statement of {input} is already in {out}")
+        return
+    from rich.console import Console
+
+    from stance.label_session import run_session, terminal_keys
+
+    with terminal_keys() as read_key:
+        summary = run_session(items, log, read_key, Console(), sha256=model_sha256(loaded), annotator=who)
+    print(f"{summary.answered} answered, {summary.skipped} skipped; {len(log.rows)} labels in {out}")
+    print(f"retrain with: stance train data/labeled/train.csv {out} --base shipped --out my-model.joblib")
+
+
+@app.command()
+@reports_errors
+def compare(
+    first: Annotated[Path, typer.Argument(help="A model file.")],
+    second: Annotated[Path, typer.Argument(help="Another model file.")],
+    data: Annotated[Path, typer.Argument(help="Labelled CSV or JSONL to score both on.")],
+    show: Annotated[int, typer.Option(help="How many statements they disagree on to list.")] = 10,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the comparison as JSON.")] = False,
+    trust_model: TrustModelOption = False,
+) -> None:
+    """Two models on the same labelled rows: scores side by side, per label, and where they disagree."""
+    from stance.adapt import read_user_labels
+    from stance.metrics import compare_models
+    from stance.model import load_model
+
+    result = compare_models(
+        load_model(first, trusted=trust_model), load_model(second, trusted=trust_model), read_user_labels([data])
+    )
+    if as_json:
+        print(json.dumps(result, indent=2))
+        return
+    _print_figures(f"A {first}", result["a"])
+    _print_figures(f"B {second}", result["b"])
+    print(f"  {'label':12s} {'F1 A':>6s} {'F1 B':>6s} {'B - A':>7s}")
+    for label, row in result["per_label"].items():
+        print(f"  {label:12s} {row['a']:6.3f} {row['b']:6.3f} {row['difference']:+7.3f}")
+    disagree = result["disagreements"]
+    print(
+        f"they disagree on {len(disagree)} of {result['a']['rows']} statements; A right on "
+        f"{sum(r['a_right'] for r in disagree)}, B right on {sum(r['b_right'] for r in disagree)}"
+    )
+    for row in disagree[:show]:
+        print(f"  gold {row['gold']:11s} A {row['a']:11s} B {row['b']:11s} {row['text'][:70]}")
 
 
 def _stopped(signum: int, frame: object) -> None:

@@ -87,6 +87,33 @@ def evaluate_model(model: StanceModel, frame: pd.DataFrame) -> tuple[dict[str, A
     return report, predictions
 
 
+def compare_models(a: StanceModel, b: StanceModel, frame: pd.DataFrame) -> dict[str, Any]:
+    """Two models on the same labelled rows: both reports, per-label F1 differences, the rows they disagree on."""
+    report_a, predicted_a = evaluate_model(a, frame)
+    report_b, predicted_b = evaluate_model(b, frame)
+    per_label = {
+        label: {
+            "a": report_a["per_label"][label]["f1"],
+            "b": report_b["per_label"][label]["f1"],
+            "difference": round(report_b["per_label"][label]["f1"] - report_a["per_label"][label]["f1"], 4),
+        }
+        for label in LABELS
+    }
+    disagreements = [
+        {
+            "text": text,
+            "gold": gold,
+            "a": pa.label,
+            "b": pb.label,
+            "a_right": pa.label == gold,
+            "b_right": pb.label == gold,
+        }
+        for text, gold, pa, pb in zip(frame["text"], frame["label"], predicted_a, predicted_b, strict=True)
+        if pa.label != pb.label
+    ]
+    return {"a": report_a, "b": report_b, "per_label": per_label, "disagreements": disagreements}
+
+
 def confidence_report(confidence: list[float], predicted: list[str], gold: list[str]) -> dict[str, Any]:
     """How far the confidence can be trusted here: ECE, and what each `--min-confidence` step keeps."""
     from dataclasses import asdict

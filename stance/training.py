@@ -7,7 +7,7 @@ a name is something a card, a test and a user can refer to.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -100,7 +100,9 @@ def check_trainable(frame: pd.DataFrame, folds: int) -> None:
         ) from None
 
 
-def cross_validate(frame: pd.DataFrame, settings: str, seed: int, folds: int) -> dict[str, Any]:
+def cross_validate(
+    frame: pd.DataFrame, settings: str, seed: int, folds: int, sample_weight: np.ndarray | None = None
+) -> dict[str, Any]:
     """Out-of-fold macro-F1, grouped by crisis where the data names crises, so that the estimate
     measures crises the model has not seen, as the held-out split does."""
     import numpy as np
@@ -129,6 +131,7 @@ def cross_validate(frame: pd.DataFrame, settings: str, seed: int, folds: int) ->
         scoring="f1_macro",
         return_estimator=True,
         return_indices=True,
+        params=None if sample_weight is None else {"classifier__sample_weight": sample_weight},
     )
     classes = sorted(set(gold))
     probabilities = np.zeros((len(texts), len(classes)))
@@ -175,18 +178,23 @@ def train(
     cv: int = 5,
     compare: bool = False,
     training_files: dict[str, Any] | None = None,
+    sample_weight: Sequence[float] | None = None,
 ) -> StanceModel:
     """Fit a model on labelled records (text, label, optionally crisis) and describe it in a card.
 
     `cv` folds estimate its quality before the final fit on all rows (0 or 1 skips the estimate);
     `compare` cross-validates every candidate setting too, so the card shows why this one was chosen;
-    `training_files` (names and hashes of the files read) opens the card's training_data.
+    `training_files` (names and hashes of the files read) opens the card's training_data;
+    `sample_weight` (one a row) lets a user's corrections count more than the corpus they extend.
     """
     frame = as_frame(records)
     check_trainable(frame, cv)
     if settings not in CANDIDATES:
         raise StanceError(f"unknown settings {settings!r} (expected one of: {', '.join(CANDIDATES)})")
-    cross = cross_validate(frame, settings, seed, cv) if cv >= 2 else None
+    import numpy as np
+
+    weights = None if sample_weight is None else np.asarray(sample_weight, dtype=float)
+    cross = cross_validate(frame, settings, seed, cv, weights) if cv >= 2 else None
     candidates = None
     if cross is not None and compare:
         candidates = {
@@ -194,13 +202,16 @@ def train(
                 **_json_params(name),
                 **{
                     key: value
-                    for key, value in (cross if name == settings else cross_validate(frame, name, seed, cv)).items()
+                    for key, value in (
+                        cross if name == settings else cross_validate(frame, name, seed, cv, weights)
+                    ).items()
                     if key.startswith("macro_f1")
                 },
             }
             for name in CANDIDATES
         }
-    pipeline = build_pipeline(settings, seed).fit(frame["text"].tolist(), frame["label"].to_numpy())
+    fit_params = {} if weights is None else {"classifier__sample_weight": weights}
+    pipeline = build_pipeline(settings, seed).fit(frame["text"].tolist(), frame["label"].to_numpy(), **fit_params)
     card = ModelCard(
         labels=[label for label in LABELS if label in set(frame["label"])],
         settings={"name": settings, **_json_params(settings)}
