@@ -21,6 +21,7 @@ from typing import Annotated, Any
 import typer
 
 from stance.errors import EmptyTextWarning, InputWarning, StanceError
+from stance.labelling import ORDERS
 from stance.output import Format
 from stance.training import CANDIDATES
 
@@ -35,6 +36,10 @@ DEFAULT_TRAIN = Path("data/labeled/train.csv")
 DEFAULT_TEST = Path("data/labeled/test.csv")
 DEFAULT_OUT = Path("models/stance.joblib")
 REAL_DEV_ENV = "STANCE_REAL_DEV"
+
+
+# The queue orders of stance.labelling, declared there; typer checks --order against them.
+QueueOrder = StrEnum("QueueOrder", {name: name for name in ORDERS})  # type: ignore[misc]
 
 
 class Period(StrEnum):
@@ -761,7 +766,9 @@ def label(
     input: Annotated[Path, typer.Argument(help="Statements: a classify or extract output, or a CSV/JSONL with text.")],
     out: Annotated[Path, typer.Option("--out", "-o", help="The labels CSV; answers are appended, a rerun resumes.")],
     annotator: Annotated[str | None, typer.Option(help="Your name in the log (default: your login).")] = None,
-    order: Annotated[str, typer.Option(help="uncertain (least confident first) or random.")] = "uncertain",
+    order: Annotated[
+        QueueOrder, typer.Option(help="uncertain: least confident first; random: an unbiased sample.")
+    ] = QueueOrder["uncertain"],
     seed: Annotated[int, typer.Option(help="Seed of --order random.")] = 0,
     cap: Annotated[int, typer.Option(help="At most this many statements of one article per round of the queue.")] = 2,
     export: Annotated[Path | None, typer.Option("--export", help="Write the queue as a CSV to fill in.")] = None,
@@ -790,7 +797,7 @@ def label(
         raise StanceError("stance label asks one key at a time and needs a terminal; use --export, then --import")
     loaded = load_model(model, trusted=trust_model)
     log = AnswerLog(out)
-    items = build_queue(read_statements(input), loaded, order=order, seed=seed, cap=cap, answered=log.answered)
+    items = build_queue(read_statements(input), loaded, order=order.value, seed=seed, cap=cap, answered=log.answered)
     if export is not None:
         export_queue(items, export, model_sha256(loaded))
         print(f"wrote {len(items)} statements to {export}; fill its label column, then: --import {export}")
