@@ -44,6 +44,7 @@ TrustModelOption = Annotated[
 ]
 FormatOption = Annotated[str | None, typer.Option("--format", "-f", help="table, json, jsonl or csv.")]
 MinConfidenceOption = Annotated[float | None, typer.Option(help="Below this confidence the stance is 'uncertain'.")]
+JobsOption = Annotated[int, typer.Option("--jobs", "-j", help="Processes to score with; the output is the same.")]
 RealDevOption = Annotated[
     Path | None,
     typer.Option(
@@ -118,6 +119,10 @@ def classify(
     explain: Annotated[bool, typer.Option(help="Add the n-grams that pushed each statement to its label.")] = False,
     model: ModelOption = None,
     trust_model: TrustModelOption = False,
+    jobs: JobsOption = 1,
+    engine: Annotated[
+        str, typer.Option(help="local, or dask: --input is then a glob of Parquet or CSV files, --output a folder.")
+    ] = "local",
 ) -> None:
     """Label statements given as arguments, in a file, or on stdin."""
     from stance.batch import classify_source, classify_texts, with_evidence
@@ -125,6 +130,12 @@ def classify(
     from stance.output import choose_format
 
     _check_confidence(min_confidence)
+    if engine != "local":
+        from stance.dask import classify_files
+
+        classify_files(engine, input, output, text_column, model, trust_model, min_confidence, jobs)
+        _say(f"wrote {output}")
+        return
     chosen = choose_format(format, output, sys.stdout.isatty())
     quotes = quotes or []
     from_stdin = quotes == ["-"] or (input is not None and str(input) == "-")
@@ -132,7 +143,9 @@ def classify(
         raise StanceError("nothing to classify: give statements, --input FILE, or '-' for stdin")
     if quotes and input is not None:
         raise StanceError("give statements or --input, not both")
-    loaded = load_model(model, trusted=trust_model)
+    from stance.parallel import pooled
+
+    loaded = pooled(load_model(model, trusted=trust_model), model, trust_model, jobs)
     with _progress(None if from_stdin else input) as advance:
         if from_stdin:
             rows = classify_source(loaded, None, min_confidence=min_confidence)
@@ -218,6 +231,7 @@ def extract(
     min_confidence: MinConfidenceOption = None,
     model: ModelOption = None,
     trust_model: TrustModelOption = False,
+    jobs: JobsOption = 1,
 ) -> None:
     """Find the statements by the four actors in news articles, and label each."""
     from stance.batch import extract_rows
@@ -232,7 +246,13 @@ def extract(
         raise StanceError("nothing to read: give article files, or '-' for stdin")
     user_aliases = read_aliases(aliases) if aliases else None
     articles = [read_article(None if str(path) == "-" else path) for path in files]
-    rows = extract_rows(load_model(model, trusted=trust_model), articles, user_aliases, all_speakers, min_confidence)
+    if jobs == 1:
+        loaded = load_model(model, trusted=trust_model)
+        rows = extract_rows(loaded, articles, user_aliases, all_speakers, min_confidence)
+    else:
+        from stance import parallel
+
+        rows = parallel.extract_rows(model, trust_model, articles, user_aliases, all_speakers, min_confidence, jobs)
     _emit(rows, chosen, output)
     if output is not None:
         _say(f"wrote {output}")
