@@ -39,19 +39,27 @@ def _require_dask() -> None:
         raise StanceError("the Dask engine needs the dask extra: pip install 'stance[dask]'") from None
 
 
-def _model(model: StanceModel | str, trusted: bool) -> StanceModel:
+def _model(model: StanceModel | str | None, trusted: bool) -> StanceModel:
     if isinstance(model, StanceModel):
         return model
-    key = (model, trusted)
+    key = (model or "", trusted)
     if key not in _MODELS:
-        _MODELS[key] = load_model(model, trusted=trusted)
+        _MODELS[key] = load_model(model or None, trusted=trusted)
     return _MODELS[key]
 
 
 def predictions(
-    frame: pd.DataFrame, model: StanceModel | str, text_column: str, min_confidence: float | None, trusted: bool
+    frame: pd.DataFrame,
+    model: StanceModel | str | None,
+    text_column: str = "text",
+    min_confidence: float | None = None,
+    trusted: bool = False,
 ) -> pd.DataFrame:
-    """One partition with the prediction columns of `stance classify` appended, rounded to 4 decimals as it does."""
+    """One partition with the prediction columns of `stance classify` appended, rounded to 4 decimals as it does.
+
+    It needs pandas but not Dask, so any engine that hands out pandas frames can call it (Spark's
+    `mapInPandas`: docs/spark.md). `model` None means the default model, loaded once per process.
+    """
     import pandas as pd
 
     loaded = _model(model, trusted)
