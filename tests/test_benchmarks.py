@@ -40,3 +40,18 @@ def test_the_benchmark_script_measures_this_model_and_the_baselines(tmp_path):
     assert results["big_csv"]["rows_written"] == 200
     assert results["cli"]["ratio"] > 0
     assert "| stance |" in (tmp_path / "RESULTS.md").read_text()
+
+
+def test_rerunning_the_speed_benchmark_replaces_its_section_and_bench_keeps_it(tmp_path):
+    sys.path.insert(0, str(REPO))
+    from benchmarks.bench import _speed_section
+    from benchmarks.speed import END, START, write_section
+
+    results = tmp_path / "RESULTS.md"
+    results.write_text("# Benchmarks\n\n| system | ... |\n", encoding="utf-8")
+    write_section(results, f"{START}\n## Speed and scale\nfirst run\n{END}\n")
+    write_section(results, f"{START}\n## Speed and scale\nsecond run\n{END}\n")
+    text = results.read_text(encoding="utf-8")
+    assert text.count(START) == 1 and "second run" in text and "first run" not in text
+    assert text.startswith("# Benchmarks\n\n| system")
+    assert _speed_section(results) == f"{START}\n## Speed and scale\nsecond run\n{END}"
