@@ -2,6 +2,7 @@
 
 import re
 import runpy
+import sys
 
 import pytest
 
@@ -17,9 +18,11 @@ def test_the_spark_recipe_in_the_docs_is_the_example_file():
     assert code in EXAMPLE.read_text(encoding="utf-8")
 
 
-def test_the_spark_recipe_labels_as_stance_classify_does(tmp_path):
+def test_the_spark_recipe_labels_as_stance_classify_does(monkeypatch):
     pytest.importorskip("pyspark")
     from pyspark.sql import SparkSession
+
+    monkeypatch.setenv("PYSPARK_PYTHON", sys.executable)  # Spark's Python workers need this environment's stance
 
     recipe = runpy.run_path(str(EXAMPLE))
     spark = SparkSession.builder.master("local[2]").appName("stance-test").getOrCreate()
