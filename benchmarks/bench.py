@@ -490,6 +490,13 @@ def targets(results: dict) -> list[str]:
     return checks
 
 
+def _speed_section(path: Path) -> str:
+    """The section benchmarks/speed.py wrote into RESULTS.md, kept when this script rewrites the rest."""
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    start, end = text.find("<!-- speed:start -->"), text.find("<!-- speed:end -->")
+    return text[start : end + len("<!-- speed:end -->")] if 0 <= start < end else ""
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--systems", default=",".join(SYSTEMS), help="Comma-separated system names.")
@@ -537,7 +544,9 @@ def main() -> None:
         results["big_csv"] = big_csv(args.big_rows, args.test)
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "RESULTS.json").write_text(json.dumps(results, indent=2) + "\n")
-    (args.out / "RESULTS.md").write_text(markdown(results))
+    results_md = args.out / "RESULTS.md"
+    kept = _speed_section(results_md)
+    results_md.write_text(markdown(results) + (f"\n{kept}\n" if kept else ""))
     print(markdown(results))
 
 

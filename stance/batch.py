@@ -145,38 +145,56 @@ def extract_rows(
     all_speakers: bool = False,
     min_confidence: float | None = None,
 ) -> Iterator[dict[str, Any]]:
-    """One row per statement found in each article, classified, with its offsets and the article's metadata.
+    """One row per statement found in each article, classified, with its offsets and the article's
+    metadata, repeats across articles marked (`mark_repeats`)."""
+    for_each = (article_rows(model, article, aliases, all_speakers, min_confidence) for article in articles)
+    return mark_repeats(row for rows in for_each for row in rows)
 
-    The extractor knows nothing of labels: its statements and the model's predictions are joined
-    here. Repeats across articles (syndicated copy, updates, a caption repeating the lede) are
-    marked as they stream past: `duplicate_of` names the statement_id of the first of the group.
-    """
-    from stance.dedup import RepeatIndex
+
+def article_rows(
+    model: StanceModel,
+    article: Article,
+    aliases: AliasTable | dict[str, str] | None = None,
+    all_speakers: bool = False,
+    min_confidence: float | None = None,
+) -> list[dict[str, Any]]:
+    """The statements of one article joined to their predictions: the extractor knows nothing of labels."""
     from stance.extraction import extract_statements
+
+    found = extract_statements(article.text, aliases, all_speakers)
+    predictions = model.predict([s.text for s in found], min_confidence) if found else []
+    return [
+        {
+            "article": article.path,
+            "actor": statement.actor,
+            "speaker": statement.speaker,
+            "form": statement.form,
+            "statement": statement.text,
+            "start": statement.start,
+            "end": statement.end,
+            **prediction_columns(prediction),
+            "statement_id": statement.statement_id,
+            "verb": statement.verb,
+            "duplicate_of": statement.duplicate_of,
+            "date": article.date,
+            "source": article.source,
+            "url": article.url,
+            "title": article.title,
+        }
+        for statement, prediction in zip(found, predictions, strict=True)
+    ]
+
+
+def mark_repeats(rows: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    """Rows with `duplicate_of` naming the first statement of their group of repeats, across articles
+    (syndicated copy, updates, a caption repeating the lede), marked as they stream past."""
+    from stance.dedup import RepeatIndex
 
     repeats = RepeatIndex()
     ids: list[str] = []
-    for article in articles:
-        found = extract_statements(article.text, aliases, all_speakers)
-        predictions = model.predict([s.text for s in found], min_confidence) if found else []
-        for statement, prediction in zip(found, predictions, strict=True):
-            first = repeats.add(statement.text, statement.actor)
-            ids.append(statement.statement_id)
-            repeated = ids[first] if first != len(ids) - 1 else ""
-            yield {
-                "article": article.path,
-                "actor": statement.actor,
-                "speaker": statement.speaker,
-                "form": statement.form,
-                "statement": statement.text,
-                "start": statement.start,
-                "end": statement.end,
-                **prediction_columns(prediction),
-                "statement_id": statement.statement_id,
-                "verb": statement.verb,
-                "duplicate_of": statement.duplicate_of or repeated,
-                "date": article.date,
-                "source": article.source,
-                "url": article.url,
-                "title": article.title,
-            }
+    for row in rows:
+        first = repeats.add(row["statement"], row["actor"])
+        ids.append(row["statement_id"])
+        if not row["duplicate_of"] and first != len(ids) - 1:
+            row = {**row, "duplicate_of": ids[first]}
+        yield row

@@ -42,6 +42,13 @@ REAL_DEV_ENV = "STANCE_REAL_DEV"
 QueueOrder = StrEnum("QueueOrder", {name: name for name in ORDERS})  # type: ignore[misc]
 
 
+class Engine(StrEnum):
+    """Where classify runs: here, or on a Dask cluster (the `[dask]` extra)."""
+
+    local = "local"
+    dask = "dask"
+
+
 class Period(StrEnum):
     """The periods `stance report` counts by."""
 
@@ -93,6 +100,7 @@ EscapeOption = Annotated[
     ),
 ]
 MinConfidenceOption = Annotated[float | None, typer.Option(help="Below this confidence the stance is 'uncertain'.")]
+JobsOption = Annotated[int, typer.Option("--jobs", "-j", help="Processes to score with; the output is the same.")]
 RealDevOption = Annotated[
     Path | None,
     typer.Option(
@@ -185,6 +193,10 @@ def classify(
     escape_formulas: EscapeOption = True,
     model: ModelOption = None,
     trust_model: TrustModelOption = False,
+    jobs: JobsOption = 1,
+    engine: Annotated[
+        Engine, typer.Option(help="local, or dask: --input is then a glob of Parquet or CSV files, --output a folder.")
+    ] = Engine.local,
 ) -> None:
     """Label statements given as arguments, in a file, or on stdin. A row per input row, always."""
     from stance.batch import classify_source, classify_texts, with_evidence
@@ -192,6 +204,12 @@ def classify(
     from stance.output import check_output, choose_format
 
     _check_confidence(min_confidence)
+    if engine != Engine.local:
+        from stance.dask import classify_files
+
+        classify_files(engine.value, input, output, text_column, model, trust_model, min_confidence, jobs)
+        _say(f"wrote {output}")
+        return
     chosen = choose_format(format, output, _stdout_is_terminal())
     quotes = quotes or []
     from_stdin = quotes == ["-"] or _stdin(input)
@@ -201,7 +219,9 @@ def classify(
         raise UsageProblem("give statements or --input, not both")
     if output is not None:
         check_output(output, inputs=[input], protected=[_model_in_use(model)], option="--output")
-    loaded = load_model(model, trusted=trust_model)
+    from stance.parallel import pooled
+
+    loaded = pooled(load_model(model, trusted=trust_model), model, trust_model, jobs)
     with _progress(None if from_stdin else input) as advance:
         if from_stdin:
             rows = classify_source(loaded, None, min_confidence=min_confidence)
@@ -309,6 +329,7 @@ def extract(
     escape_formulas: EscapeOption = True,
     model: ModelOption = None,
     trust_model: TrustModelOption = False,
+    jobs: JobsOption = 1,
 ) -> None:
     """Find the statements by the four actors in news articles, and label each, with the article's metadata."""
     from stance.articles import read_articles
@@ -329,7 +350,13 @@ def extract(
         check_readable(aliases)
     user_aliases = read_aliases(aliases) if aliases else None
     articles = read_articles(["-" if _stdin(path) else path for path in files], pattern=glob)
-    rows = extract_rows(load_model(model, trusted=trust_model), articles, user_aliases, all_speakers, min_confidence)
+    if jobs == 1:
+        loaded = load_model(model, trusted=trust_model)
+        rows = extract_rows(loaded, articles, user_aliases, all_speakers, min_confidence)
+    else:
+        from stance import parallel
+
+        rows = parallel.extract_rows(model, trust_model, articles, user_aliases, all_speakers, min_confidence, jobs)
     _emit(rows, chosen, output, columns=list(EXTRACT_COLUMNS), escape_formulas=escape_formulas)
     if output is not None:
         _say(f"wrote {output}")

@@ -1,0 +1,190 @@
+"""Classification on Dask, for datasets larger than one machine: `stance.dask.classify(ddf)`.
+
+Every partition is scored by the code-free scorer that `stance classify` uses, so a statement
+gets the same label on a cluster as on a laptop. The model goes to each worker once: given as
+a path (the default model, $STANCE_MODEL, or a file every worker can read) it is loaded once
+per worker process and kept; given as a loaded `StanceModel` it travels as one Dask object,
+which the scheduler sends once to each worker that needs it. Needs the `[dask]` extra.
+
+As in `stance classify`, rows whose text is empty or missing are left out of the output.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from stance.errors import StanceError
+from stance.model import StanceModel, load_model
+from stance.schema import PREDICTION_COLUMNS, UNCERTAIN, probability_column
+
+if TYPE_CHECKING:
+    import dask.dataframe as dd
+    import pandas as pd
+
+ENGINES = ("local", "dask")
+_MODELS: dict[tuple[str, bool], StanceModel] = {}  # one per worker process, by path
+
+
+def _require_dask() -> None:
+    try:
+        import dask.dataframe  # noqa: F401
+    except ImportError:
+        raise StanceError("the Dask engine needs the dask extra: pip install 'stance[dask]'") from None
+
+
+def _model(model: StanceModel | str | None, trusted: bool) -> StanceModel:
+    if isinstance(model, StanceModel):
+        return model
+    key = (model or "", trusted)
+    if key not in _MODELS:
+        _MODELS[key] = load_model(model or None, trusted=trusted)
+    return _MODELS[key]
+
+
+def predictions(
+    frame: pd.DataFrame,
+    model: StanceModel | str | None,
+    text_column: str = "text",
+    min_confidence: float | None = None,
+    trusted: bool = False,
+) -> pd.DataFrame:
+    """One partition with the prediction columns of `stance classify` appended, rounded to 4 decimals as it does.
+
+    It needs pandas but not Dask, so any engine that hands out pandas frames can call it (Spark's
+    `mapInPandas`: docs/spark.md). `model` None means the default model, loaded once per process.
+    """
+    import pandas as pd
+
+    loaded = _model(model, trusted)
+    texts = frame[text_column]
+    kept = texts.notna() & (texts.astype(str).str.strip() != "")
+    frame = frame[kept.to_numpy()]
+    probabilities = loaded.predict_proba(frame[text_column].astype(str).tolist())
+    labels = np.array(loaded.labels, dtype=object)
+    best = probabilities.argmax(axis=1) if len(probabilities) else np.zeros(0, dtype=np.int64)
+    confidence = probabilities.max(axis=1) if len(probabilities) else np.zeros(0)
+    stance = labels[best]
+    if min_confidence is not None:
+        stance[confidence < min_confidence] = UNCERTAIN
+    columns: dict[str, Any] = {
+        "stance": pd.array(stance, dtype="string"),
+        "confidence": np.round(confidence, 4),
+    }
+    for index, label in enumerate(loaded.labels):
+        columns[probability_column(label)] = np.round(probabilities[:, index], 4)
+    return frame.assign(**columns)
+
+
+def classify(
+    ddf: dd.DataFrame,
+    model: StanceModel | str | Path | None = None,
+    text_column: str = "text",
+    min_confidence: float | None = None,
+    trusted: bool = False,
+) -> dd.DataFrame:
+    """`ddf` with the prediction columns appended, computed lazily partition by partition.
+
+    `model`: a path (default: $STANCE_MODEL, else the shipped model), loaded once per worker,
+    or a loaded `StanceModel`, sent once per worker.
+    """
+    _require_dask()
+    import dask
+    import pandas as pd
+
+    if min_confidence is not None and not 0.0 <= min_confidence <= 1.0:
+        raise StanceError(f"min_confidence must be between 0 and 1, got {min_confidence}")
+    if text_column not in ddf.columns:
+        raise StanceError(f"the data has no {text_column!r} column (it has: {', '.join(map(str, ddf.columns))})")
+    clash = [column for column in PREDICTION_COLUMNS if column in ddf.columns]
+    if clash:
+        raise StanceError(f"input column {clash[0]!r} clashes with an output column; rename it")
+    if isinstance(model, StanceModel):
+        loaded, shipped = model, dask.delayed(model)
+    else:
+        path = str(Path(model or os.environ.get("STANCE_MODEL") or load_default_path()))
+        loaded = load_model(path, trusted=trusted)  # checked here: a bad model fails before any task runs
+        shipped = path
+    meta = ddf._meta.assign(stance=pd.Series(dtype="string"), confidence=pd.Series(dtype="float64"))
+    for label in loaded.labels:
+        meta[probability_column(label)] = pd.Series(dtype="float64")
+    return ddf.map_partitions(predictions, shipped, text_column, min_confidence, trusted, meta=meta)
+
+
+def load_default_path() -> Path:
+    from stance.model import default_model_path
+
+    return default_model_path()
+
+
+def read(pattern: str, text_column: str) -> dd.DataFrame:
+    """Parquet or CSV files named by a glob, all CSV values read as text (as `stance classify` reads them)."""
+    _require_dask()
+    import dask.dataframe as dd
+
+    if "://" not in pattern and not glob.glob(pattern):
+        raise StanceError(f"{pattern}: no files match")
+    suffix = Path(pattern).suffix.lower()
+    if suffix in (".parquet", ".pq"):
+        return dd.read_parquet(pattern)
+    if suffix == ".csv":
+        return dd.read_csv(pattern, dtype=str, keep_default_na=False, blocksize="32MB")
+    raise StanceError(f"{pattern}: the Dask engine reads .parquet or .csv files")
+
+
+def classify_files(
+    engine: str,
+    pattern: Path | None,
+    output: Path | None,
+    text_column: str,
+    model: Path | None,
+    trusted: bool,
+    min_confidence: float | None,
+    workers: int,
+) -> Path:
+    """`stance classify --engine dask`: files in, a folder of the same format out, complete or absent.
+
+    Connects to the cluster at $DASK_SCHEDULER_ADDRESS when set; else starts `workers` local
+    worker processes of one thread each.
+    """
+    if engine not in ENGINES:
+        raise StanceError(f"unknown engine {engine!r} (expected one of: {', '.join(ENGINES)})")
+    if pattern is None or output is None:
+        raise StanceError("--engine dask reads --input (a glob of .parquet or .csv files), writes --output (a folder)")
+    if workers < 1:
+        raise StanceError(f"--jobs must be 1 or more, got {workers}")
+    if output.exists():
+        raise StanceError(f"{output}: already exists; the Dask engine writes a new folder")
+    _require_dask()
+    from distributed import Client, LocalCluster
+
+    ddf = read(str(pattern), text_column)
+    result = classify(ddf, model, text_column, min_confidence, trusted)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    temporary = Path(tempfile.mkdtemp(dir=output.parent, prefix=f".{output.name}.", suffix=".tmp"))
+    address = os.environ.get("DASK_SCHEDULER_ADDRESS")
+    try:
+        if address:
+            client, cluster = Client(address), None
+        else:
+            cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
+            client = Client(cluster)
+        try:
+            if Path(str(pattern)).suffix.lower() == ".csv":
+                result.to_csv(str(temporary / "part-*.csv"), index=False)
+            else:
+                result.to_parquet(str(temporary), write_index=False)
+        finally:
+            client.close()
+            if cluster is not None:
+                cluster.close()
+        os.replace(temporary, output)
+    finally:
+        shutil.rmtree(temporary, ignore_errors=True)
+    return output

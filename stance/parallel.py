@@ -1,0 +1,111 @@
+"""`--jobs N`: the same classify and extract, with the scoring spread over N processes.
+
+Each worker process loads the model once, by its path, when it starts. Classify keeps reading,
+checking and writing in the main process, exactly as one job does, and splits each chunk's
+scoring into N parts: N - 1 go to the workers while the main process scores the first itself,
+and the parts are put back in order. Extract sends whole articles to the workers, in order.
+The output is therefore the output of one job, row for row.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from stance.errors import StanceError
+from stance.model import StanceModel, _checked_texts, load_model
+
+if TYPE_CHECKING:
+    from stance.articles import Article
+    from stance.extraction import AliasTable
+
+MIN_PART = 500  # fewer statements than this per part are scored in the main process alone
+
+_worker_model: StanceModel | None = None
+
+
+def _load(path: Path | None, trusted: bool) -> None:
+    global _worker_model
+    _worker_model = load_model(path, trusted=trusted)
+
+
+def _proba(texts: list[str]) -> np.ndarray:
+    assert _worker_model is not None
+    return _worker_model.predict_proba(texts)
+
+
+def check_jobs(jobs: int) -> None:
+    if jobs < 1:
+        raise StanceError(f"--jobs must be 1 or more, got {jobs}")
+
+
+class PooledModel(StanceModel):
+    """A `StanceModel` whose `predict_proba` on a large batch is shared with worker processes."""
+
+    def __init__(self, model: StanceModel, path: Path | None, trusted: bool, jobs: int) -> None:
+        self.__dict__.update(model.__dict__)
+        self._local = model
+        self._jobs = jobs
+        self._executor = ProcessPoolExecutor(jobs - 1, initializer=_load, initargs=(path, trusted))
+
+    def predict_proba(self, texts: Iterable[str]) -> np.ndarray:
+        texts = _checked_texts(texts)
+        size = max(MIN_PART, math.ceil(len(texts) / self._jobs))
+        parts = [texts[i : i + size] for i in range(0, len(texts), size)]
+        if len(parts) <= 1:
+            return self._local.predict_proba(texts)
+        futures = [self._executor.submit(_proba, part) for part in parts[1:]]
+        first = self._local.predict_proba(parts[0])
+        return np.concatenate([first, *(future.result() for future in futures)])
+
+    def close(self) -> None:
+        self._executor.shutdown(cancel_futures=True)
+
+
+def pooled(model: StanceModel, path: Path | None, trusted: bool, jobs: int) -> StanceModel:
+    """The model itself for one job; else a `PooledModel` with `jobs - 1` workers."""
+    check_jobs(jobs)
+    return model if jobs == 1 else PooledModel(model, path, trusted, jobs)
+
+
+_worker_extract: dict[str, Any] = {}
+
+
+def _load_for_extract(path: Path | None, trusted: bool, settings: dict[str, Any]) -> None:
+    _worker_extract["model"] = load_model(path, trusted=trusted)
+    _worker_extract.update(settings)
+
+
+def _extract_one(article: Article) -> list[dict[str, Any]]:
+    from stance.batch import article_rows
+
+    settings = _worker_extract
+    return article_rows(
+        settings["model"], article, settings["aliases"], settings["all_speakers"], settings["min_confidence"]
+    )
+
+
+def extract_rows(
+    path: Path | None,
+    trusted: bool,
+    articles: Iterable[Article],
+    aliases: AliasTable | dict[str, str] | None,
+    all_speakers: bool,
+    min_confidence: float | None,
+    jobs: int,
+) -> Iterator[dict[str, Any]]:
+    """`stance.batch.extract_rows` with the articles read in `jobs` processes; rows in the articles'
+    order, and repeats marked in the main process, as one job marks them."""
+    from stance.batch import mark_repeats
+
+    check_jobs(jobs)
+    load_model(path, trusted=trusted)  # a bad model is refused here, in one line, not by a broken pool
+    settings = {"aliases": aliases, "all_speakers": all_speakers, "min_confidence": min_confidence}
+    with ProcessPoolExecutor(jobs, initializer=_load_for_extract, initargs=(path, trusted, settings)) as executor:
+        per_article = executor.map(_extract_one, articles)
+        yield from mark_repeats(row for rows in per_article for row in rows)

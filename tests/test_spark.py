@@ -1,0 +1,37 @@
+"""The Spark recipe (docs/spark.md): its code is examples/spark_classify.py, run when pyspark is installed."""
+
+import re
+import runpy
+import sys
+
+import pytest
+from helpers import REPO
+
+from stance.model import load_model
+
+RECIPE = REPO / "docs" / "spark.md"
+EXAMPLE = REPO / "examples" / "spark_classify.py"
+
+
+def test_the_spark_recipe_in_the_docs_is_the_example_file():
+    code = re.search(r"```python\n(.*?)```", RECIPE.read_text(encoding="utf-8"), re.S).group(1)
+    assert code in EXAMPLE.read_text(encoding="utf-8")
+
+
+def test_the_spark_recipe_labels_as_stance_classify_does(monkeypatch):
+    pytest.importorskip("pyspark")
+    from pyspark.sql import SparkSession
+
+    monkeypatch.setenv("PYSPARK_PYTHON", sys.executable)  # Spark's Python workers need this environment's stance
+
+    recipe = runpy.run_path(str(EXAMPLE))
+    spark = SparkSession.builder.master("local[2]").appName("stance-test").getOrCreate()
+    try:
+        texts = ["We urge all sides to show restraint.", "These claims are fabricated.", "", "We condemn the attack."]
+        frame = spark.createDataFrame([(i, text) for i, text in enumerate(texts)], "id long, text string")
+        rows = recipe["classify"](frame).orderBy("id").collect()
+    finally:
+        spark.stop()
+    expected = load_model().predict([text for text in texts if text])
+    assert [row["stance"] for row in rows] == [p.label for p in expected]
+    assert [row["id"] for row in rows] == [0, 1, 3]

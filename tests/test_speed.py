@@ -1,0 +1,165 @@
+"""Speed and scale: the bulk scorer equals the pipeline, one quote starts light, --jobs and Dask keep the output."""
+
+import csv
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from stance.cli import app
+from stance.data import read_labelled
+from stance.errors import StanceError
+from stance.model import load_model
+from stance.model_format import SMALL_BATCH
+
+REPO = Path(__file__).parent.parent
+HELD_OUT = REPO / "data" / "labeled" / "test.csv"
+ARTICLES = sorted((REPO / "tests" / "fixtures" / "articles").glob("*.txt"))
+ODD = ["", "   ", "\t\n", "We deny\x00it.", "\x00", "Ceasefire now!!", "a", "İSTANBUL condemns", "x" * 300]
+
+
+@pytest.fixture(scope="module")
+def shipped_pair():
+    return load_model(), load_model(trusted=True)
+
+
+@pytest.fixture(scope="module")
+def held_out_texts():
+    return read_labelled([HELD_OUT])["text"].tolist()
+
+
+def test_a_large_batch_with_odd_texts_gets_the_pipelines_probabilities(shipped_pair, held_out_texts):
+    code_free, pickled = shipped_pair
+    batch = held_out_texts[:300] + ODD + held_out_texts[300:400]
+    assert len(batch) > SMALL_BATCH  # the bulk path, with scipy's product
+    assert np.abs(code_free.predict_proba(batch) - pickled.predict_proba(batch)).max() <= 1e-9
+
+
+def test_one_quote_at_a_time_gets_what_the_batch_gets(shipped_pair, held_out_texts):
+    code_free, _ = shipped_pair
+    batch = held_out_texts[:150] + ODD
+    one_by_one = np.vstack([code_free.predict_proba([text]) for text in batch])
+    assert np.abs(one_by_one - code_free.predict_proba(batch)).max() <= 1e-9
+
+
+def test_one_quote_classify_imports_neither_scikit_learn_nor_scipy_nor_pandas():
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "stance", "classify", "--format", "jsonl", "We deny it."],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        check=True,
+    )
+    assert '"stance": "' in done.stdout and '"p_deny": ' in done.stdout
+    imported = {line.split("|")[-1].strip() for line in done.stderr.splitlines() if line.startswith("import time:")}
+    assert "numpy" in imported and "typer" in imported  # the probe sees imports at all
+    heavy = {name.split(".")[0] for name in imported} & {"sklearn", "scipy", "pandas", "joblib", "pyarrow", "dask"}
+    assert heavy == set()
+
+
+def _statements_csv(path: Path, texts: list[str]) -> Path:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["id", "text"])
+        writer.writerows((i, text) for i, text in enumerate(texts))
+    return path
+
+
+def test_classify_with_two_jobs_writes_what_one_job_writes(tmp_path, held_out_texts):
+    source = _statements_csv(tmp_path / "in.csv", held_out_texts * 2)
+    outputs = []
+    for jobs in (1, 2):
+        output = tmp_path / f"out{jobs}.csv"
+        result = CliRunner().invoke(app, ["classify", "-i", str(source), "-o", str(output), "--jobs", str(jobs)])
+        assert result.exit_code == 0, result.output
+        outputs.append(output.read_text(encoding="utf-8"))
+    assert outputs[0] == outputs[1]
+    assert outputs[0].count("\n") == 2 * len(held_out_texts) + 1
+
+
+def test_extract_with_two_jobs_lists_what_one_job_lists():
+    files = [str(path) for path in ARTICLES]
+    one = CliRunner().invoke(app, ["extract", *files, "--format", "csv"])
+    two = CliRunner().invoke(app, ["extract", *files, "--format", "csv", "--jobs", "2"])
+    assert one.exit_code == 0 and two.exit_code == 0
+    assert one.stdout == two.stdout and one.stdout.count("\n") > len(files)
+
+
+@pytest.mark.parametrize("command", [["classify", "We deny it."], ["extract", str(ARTICLES[0])]])
+def test_zero_jobs_is_refused_in_one_line(command):
+    result = CliRunner().invoke(app, [*command, "--jobs", "0"])
+    assert result.exit_code == 1 and "--jobs must be 1 or more" in result.stderr
+
+
+# ---- Dask (the [dask] extra; skipped when it is not installed)
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    distributed = pytest.importorskip("distributed")
+    with (
+        distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as local,
+        distributed.Client(local) as client,
+    ):
+        yield client
+
+
+def test_dask_classify_on_two_workers_labels_as_stance_classify_does(cluster, held_out_texts):
+    import dask.dataframe as dd
+    import pandas as pd
+
+    import stance.dask
+
+    frame = pd.DataFrame({"id": range(400), "text": [*held_out_texts[:398], "", "We deny it."]})
+    result = stance.dask.classify(dd.from_pandas(frame, npartitions=4)).compute()
+    expected = load_model().predict([text for text in frame["text"] if text])
+    assert result["stance"].tolist() == [p.label for p in expected]  # the empty row is left out, as classify does
+    assert np.abs(result["p_deny"].to_numpy() - [round(p.probabilities["deny"], 4) for p in expected]).max() < 1e-4
+    assert len(cluster.scheduler_info()["workers"]) == 2
+
+
+def test_dask_classify_ships_a_loaded_model_to_the_workers(cluster, saved_model):
+    import dask.dataframe as dd
+    import pandas as pd
+
+    import stance.dask
+
+    model = load_model(saved_model)
+    frame = pd.DataFrame({"text": ["We urge calm.", "We deny it.", "This attack is a crime."] * 20})
+    result = stance.dask.classify(dd.from_pandas(frame, npartitions=3), model=model).compute()
+    assert result["stance"].tolist() == [p.label for p in model.predict(frame["text"].tolist())]
+
+
+def test_dask_classify_refuses_a_missing_text_column(cluster):
+    import dask.dataframe as dd
+    import pandas as pd
+
+    import stance.dask
+
+    with pytest.raises(StanceError, match="no 'body' column"):
+        stance.dask.classify(dd.from_pandas(pd.DataFrame({"text": ["a"]}), npartitions=1), text_column="body")
+
+
+def test_classify_engine_dask_writes_a_folder_of_parquet_files(tmp_path, held_out_texts):
+    pytest.importorskip("distributed")
+    import pandas as pd
+
+    data = tmp_path / "data"
+    data.mkdir()
+    for part in range(2):
+        pd.DataFrame({"text": held_out_texts[part * 100 : (part + 1) * 100]}).to_parquet(data / f"{part}.parquet")
+    output = tmp_path / "out"
+    result = CliRunner().invoke(
+        app,
+        ["classify", "--engine", "dask", "--input", str(data / "*.parquet"), "--output", str(output), "--jobs", "2"],
+    )
+    assert result.exit_code == 0, result.output
+    written = pd.read_parquet(output)
+    assert written["stance"].tolist() == [p.label for p in load_model().predict(held_out_texts[:200])]
+    again = CliRunner().invoke(
+        app, ["classify", "--engine", "dask", "--input", str(data / "*.parquet"), "--output", str(output)]
+    )
+    assert again.exit_code == 1 and "already exists" in again.stderr
