@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from benchmarks.real_sets import populations
+from benchmarks.sections import write_section
 from stance.data import read_labelled
 from stance.labelling import DEFAULT_CAP, random_order, uncertainty_order
 from stance.metrics import scores
@@ -219,6 +220,11 @@ def plot(results: dict, path: Path) -> bool:
     return True
 
 
+def results_section(report: str) -> str:
+    """The adaptation report as a section of RESULTS.md, with the plot beside it."""
+    return report.replace("# Adaptation", "## Adaptation", 1) + "\n![The learning curve](adaptation.png)\n"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seeds", type=int, default=5)
@@ -232,6 +238,7 @@ def main() -> None:
     results = run(args.seeds, args.sizes, args.weight_new, args.first_seed)
     args.out.with_suffix(".json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     args.out.with_suffix(".md").write_text(markdown(results), encoding="utf-8")
+    write_section(HERE / "RESULTS.md", "adaptation", results_section(markdown(results)))
     plotted = plot(results, args.out.with_suffix(".png"))
     print(markdown(results))
     print(f"wrote {args.out.with_suffix('.md')}, .json" + (", .png" if plotted else " (no matplotlib: no plot)"))

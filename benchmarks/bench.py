@@ -490,13 +490,6 @@ def targets(results: dict) -> list[str]:
     return checks
 
 
-def _speed_section(path: Path) -> str:
-    """The section benchmarks/speed.py wrote into RESULTS.md, kept when this script rewrites the rest."""
-    text = path.read_text(encoding="utf-8") if path.exists() else ""
-    start, end = text.find("<!-- speed:start -->"), text.find("<!-- speed:end -->")
-    return text[start : end + len("<!-- speed:end -->")] if 0 <= start < end else ""
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--systems", default=",".join(SYSTEMS), help="Comma-separated system names.")
@@ -545,8 +538,11 @@ def main() -> None:
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "RESULTS.json").write_text(json.dumps(results, indent=2) + "\n")
     results_md = args.out / "RESULTS.md"
-    kept = _speed_section(results_md)
-    results_md.write_text(markdown(results) + (f"\n{kept}\n" if kept else ""))
+    sys.path.insert(0, str(ROOT))
+    from benchmarks.sections import kept_sections
+
+    kept = "".join(f"\n{section}\n" for section in kept_sections(results_md))  # speed.py's and others'
+    results_md.write_text(markdown(results) + kept)
     print(markdown(results))
 
 

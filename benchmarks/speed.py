@@ -35,9 +35,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.bench import BARE_IMPORT, ONE_THREAD, QUOTE, ROOT, FastText, machine, read, run_isolated, versions
+from benchmarks.sections import write_section
 
 SYSTEMS = ("scorer", "pipeline", "fastText")
-START, END = "<!-- speed:start -->", "<!-- speed:end -->"
 PART_ROWS = 250_000
 
 
@@ -105,7 +105,7 @@ def throughput(rows: int, rounds: int, train: Path, test: Path) -> dict:
 def agreement(test: Path, real_dev: Path | None) -> dict:
     """Largest difference between the scorer's and the pipeline's probabilities, and the held-out macro-F1."""
     import numpy as np
-    from stance.evaluate import scores
+    from stance.metrics import scores
 
     from stance.model import load_model
 
@@ -298,7 +298,6 @@ def markdown(results: dict) -> str:
     t = results["throughput"]
     best = t["best"]
     lines = [
-        START,
         "## Speed and scale",
         "",
         f"Measured {results['date']} on {results['machine']}, in one run of `benchmarks/speed.py`"
@@ -365,20 +364,8 @@ def markdown(results: dict) -> str:
                 f"| {run['rows']:,} | {run['workers']} | {run['wall_seconds']:.1f} | {run['rows_per_second']:,} |"
                 f" {', '.join(f'{p} MB' for p in run['worker_peak_rss_mb'])} |"
             )
-    lines += ["", "### Targets", ""] + [f"- {line}" for line in targets(results)] + [END]
+    lines += ["", "### Targets", ""] + [f"- {line}" for line in targets(results)]
     return "\n".join(lines) + "\n"
-
-
-def write_section(path: Path, section: str) -> None:
-    """Put the section in RESULTS.md, replacing the previous one; the rest of the file is bench.py's."""
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    if START in text and END in text:
-        before, _, rest = text.partition(START)
-        _, _, after = rest.partition(END)
-        text = before + section.rstrip("\n") + after
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    path.write_text(text, encoding="utf-8")
 
 
 def main() -> None:
@@ -417,7 +404,7 @@ def main() -> None:
             results["dask"] = dask_runs(row_counts, args.test, Path(folder))
     (args.out / "SPEED.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     section = markdown(results)
-    write_section(args.out / "RESULTS.md", section)
+    write_section(args.out / "RESULTS.md", "speed", section)
     print(section)
 
 
