@@ -105,8 +105,8 @@ def throughput(rows: int, rounds: int, train: Path, test: Path) -> dict:
 def agreement(test: Path, real_dev: Path | None) -> dict:
     """Largest difference between the scorer's and the pipeline's probabilities, and the held-out macro-F1."""
     import numpy as np
-    from stance.metrics import scores
 
+    from stance.metrics import scores
     from stance.model import load_model
 
     code_free, pickled = load_model(), load_model(trusted=True)

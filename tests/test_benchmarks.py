@@ -40,4 +40,3 @@ def test_the_benchmark_script_measures_this_model_and_the_baselines(tmp_path):
     assert results["big_csv"]["rows_written"] == 200
     assert results["cli"]["ratio"] > 0
     assert "| stance |" in (tmp_path / "RESULTS.md").read_text()
-
