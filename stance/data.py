@@ -362,8 +362,8 @@ def looks_english(text: str) -> bool:
         letters = [c for c in text if c.isalpha()]
         if letters and sum(c.isascii() for c in letters) / len(letters) < 0.8:
             return False
-    words = [word.lower() for word in _WORDS.findall(text)]
-    return len(words) < 8 or any(word in ENGLISH_WORDS for word in words)
+    words = _WORDS.findall(text)
+    return len(words) < 8 or not ENGLISH_WORDS.isdisjoint(map(str.lower, words))
 
 
 def warn_not_english(path: str, lines: list[int]) -> None:
