@@ -6,7 +6,8 @@ a path (the default model, $STANCE_MODEL, or a file every worker can read) it is
 per worker process and kept; given as a loaded `StanceModel` it travels as one Dask object,
 which the scheduler sends once to each worker that needs it. Needs the `[dask]` extra.
 
-As in `stance classify`, rows whose text is empty or missing are left out of the output.
+As in `stance classify`, every row keeps its place: one whose text is empty or missing gets an
+empty stance and empty probabilities.
 """
 
 from __future__ import annotations
@@ -64,15 +65,17 @@ def predictions(
 
     loaded = _model(model, trusted)
     texts = frame[text_column]
-    kept = texts.notna() & (texts.astype(str).str.strip() != "")
-    frame = frame[kept.to_numpy()]
-    probabilities = loaded.predict_proba(frame[text_column].astype(str).tolist())
-    labels = np.array(loaded.labels, dtype=object)
-    best = probabilities.argmax(axis=1) if len(probabilities) else np.zeros(0, dtype=np.int64)
-    confidence = probabilities.max(axis=1) if len(probabilities) else np.zeros(0)
-    stance = labels[best]
-    if min_confidence is not None:
-        stance[confidence < min_confidence] = UNCERTAIN
+    kept = (texts.notna() & (texts.astype(str).str.strip() != "")).to_numpy()
+    scored = loaded.predict_proba(texts[kept].astype(str).tolist()) if kept.any() else np.zeros((0, len(loaded.labels)))
+    probabilities = np.full((len(frame), len(loaded.labels)), np.nan)
+    probabilities[kept] = scored
+    confidence = np.full(len(frame), np.nan)
+    stance = np.full(len(frame), None, dtype=object)
+    if kept.any():
+        confidence[kept] = scored.max(axis=1)
+        stance[kept] = np.array(loaded.labels, dtype=object)[scored.argmax(axis=1)]
+        if min_confidence is not None:
+            stance[kept & (confidence < min_confidence)] = UNCERTAIN
     columns: dict[str, Any] = {
         "stance": pd.array(stance, dtype="string"),
         "confidence": np.round(confidence, 4),

@@ -116,8 +116,10 @@ def test_dask_classify_on_two_workers_labels_as_stance_classify_does(cluster, he
     frame = pd.DataFrame({"id": range(400), "text": [*held_out_texts[:398], "", "We deny it."]})
     result = stance.dask.classify(dd.from_pandas(frame, npartitions=4)).compute()
     expected = load_model().predict([text for text in frame["text"] if text])
-    assert result["stance"].tolist() == [p.label for p in expected]  # the empty row is left out, as classify does
-    assert np.abs(result["p_deny"].to_numpy() - [round(p.probabilities["deny"], 4) for p in expected]).max() < 1e-4
+    labelled = result[result["text"] != ""]
+    assert len(result) == 400 and result["stance"].isna().tolist() == [False] * 398 + [True, False]  # rows keep places
+    assert labelled["stance"].tolist() == [p.label for p in expected]
+    assert np.abs(labelled["p_deny"].to_numpy() - [round(p.probabilities["deny"], 4) for p in expected]).max() < 1e-4
     assert len(cluster.scheduler_info()["workers"]) == 2
 
 
