@@ -100,10 +100,13 @@ def html_article(html: str, path: str = "") -> tuple[dict[str, str], str]:
     return {ours: str(page.get(theirs) or "") for ours, theirs in fields.items()}, text
 
 
-def _decode(path: Path | None) -> tuple[str, str]:
-    """(name, text) of a file or (None) standard input, decoded strictly (stance.data's rules)."""
-    name, raw = read_bytes(path)
-    return name, decode_text(name, raw)
+def _decode(path: Path | None) -> str:
+    """The text of a file or (None) standard input, decoded strictly (stance.data's rules)."""
+    return decode_text(*read_bytes(path))
+
+
+def _read(path: Path | None, overrides: dict[str, str] | None = None) -> Article:
+    return article_from_text(_decode(path), str(path) if path is not None else "<stdin>", overrides)
 
 
 def article_from_text(raw: str, path: str, overrides: dict[str, str] | None = None) -> Article:
@@ -118,7 +121,7 @@ def article_from_text(raw: str, path: str, overrides: dict[str, str] | None = No
 
 
 def _manifest_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
-    text = _decode(path)[1]
+    text = _decode(path)
     suffix = path.suffix.lower()
     if suffix == ".csv":
         reader = csv.DictReader(text.splitlines())
@@ -163,7 +166,7 @@ def read_manifest(path: Path) -> Iterator[Article]:
             target = (path.parent / row["path"]).resolve() if not Path(row["path"]).is_absolute() else Path(row["path"])
             if not target.is_file():
                 raise StanceError(f"{where}, column 'path': no such file {row['path']!r}")
-            article = article_from_text(_decode(target)[1], str(target), metadata)
+            article = _read(target, metadata)
             yield replace(article, id=metadata["id"]) if metadata["id"] else article
         else:
             raise StanceError(f"{where}: the row has neither 'text' nor 'path'")
@@ -185,7 +188,7 @@ def read_articles(inputs: Iterable[str | Path], pattern: str | None = None) -> I
     """
     for raw in inputs:
         if str(raw) == "-":
-            yield article_from_text(*_decode(None)[::-1])
+            yield _read(None)
             continue
         path = Path(raw)
         if path.is_dir():
@@ -195,8 +198,8 @@ def read_articles(inputs: Iterable[str | Path], pattern: str | None = None) -> I
                     f"{path}: no article files in this folder (looked for {pattern or ', '.join(ARTICLE_SUFFIXES)})"
                 )
             for file in files:
-                yield article_from_text(_decode(file)[1], str(file))
+                yield _read(file)
         elif path.suffix.lower() in MANIFEST_SUFFIXES:
             yield from read_manifest(path)
         else:
-            yield article_from_text(*_decode(path)[::-1])
+            yield _read(path)

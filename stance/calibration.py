@@ -75,11 +75,7 @@ def reliability(
     rows = len(confidence_array)
     if rows == 0:
         return Reliability(0, 0.0, 0.0, 0.0, ())
-    bins = np.minimum((confidence_array * RELIABILITY_BINS).astype(int), RELIABILITY_BINS - 1)
-    ece = 0.0
-    for index in np.unique(bins):
-        members = bins == index
-        ece += members.mean() * abs(confidence_array[members].mean() - correct_array[members].mean())
+    ece = sum(count / rows * abs(mean - right) for mean, right, count in reliability_curve(confidence, correct))
     table = []
     for threshold in steps:
         kept = confidence_array >= threshold
@@ -101,17 +97,9 @@ def reliability_curve(confidence: Sequence[float], correct: Sequence[bool]) -> l
 
 def plot_reliability(curves: dict[str, list[tuple[float, float, int]]], path: str | Path) -> None:
     """A reliability diagram, one line a population; needs the `[report]` extra (matplotlib)."""
-    from stance.errors import StanceError
-    from stance.output import temporary_beside
+    from stance.output import pyplot, save_figure
 
-    try:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        raise StanceError("a reliability plot needs the report extra: pip install 'stance[report]'") from None
-
+    plt = pyplot("a reliability plot")
     figure, axes = plt.subplots(figsize=(5, 5))
     axes.plot([0, 1], [0, 1], color="0.6", linestyle=":", label="perfectly calibrated")
     for (name, points), marker in zip(curves.items(), "osD^v", strict=False):
@@ -119,7 +107,4 @@ def plot_reliability(curves: dict[str, list[tuple[float, float, int]]], path: st
     axes.set(xlabel="confidence", ylabel="accuracy", xlim=(0, 1), ylim=(0, 1), title="Reliability")
     axes.legend(loc="lower right")
     figure.tight_layout()
-    with temporary_beside(Path(path)) as temporary:
-        figure.savefig(temporary, format="png", dpi=120)
-        temporary.replace(path)
-    plt.close(figure)
+    save_figure(figure, Path(path), dpi=120)

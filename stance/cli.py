@@ -23,6 +23,8 @@ import typer
 from stance.errors import EmptyTextWarning, InputWarning, StanceError
 from stance.labelling import ORDERS
 from stance.output import Format
+from stance.reporting import PERIODS
+from stance.schema import ENGINES
 from stance.training import CANDIDATES
 
 app = typer.Typer(
@@ -42,19 +44,10 @@ REAL_DEV_ENV = "STANCE_REAL_DEV"
 QueueOrder = StrEnum("QueueOrder", {name: name for name in ORDERS})  # type: ignore[misc]
 
 
-class Engine(StrEnum):
-    """Where classify runs: here, or on a Dask cluster (the `[dask]` extra)."""
-
-    local = "local"
-    dask = "dask"
-
-
-class Period(StrEnum):
-    """The periods `stance report` counts by."""
-
-    day = "day"
-    week = "week"
-    month = "month"
+# Where classify runs (here, or on a Dask cluster) and what `stance report` counts by: declared
+# once, in stance.schema and stance.reporting; typer checks the options against them.
+Engine = StrEnum("Engine", {name: name for name in ENGINES})  # type: ignore[misc]
+Period = StrEnum("Period", {name: name for name in PERIODS})  # type: ignore[misc]
 
 
 class ReportFormat(StrEnum):
@@ -160,9 +153,9 @@ def _check_confidence(value: float | None) -> None:
 
 def _model_in_use(model: Path | None) -> Path:
     """The model file a run loads, resolved as load_model resolves it: what no output may replace."""
-    from stance.model import MODEL_ENV, default_model_path
+    from stance.model import model_path
 
-    return Path(model or os.environ.get(MODEL_ENV) or default_model_path())
+    return model_path(model)
 
 
 def _stdin(path: Path | None) -> bool:
@@ -196,7 +189,7 @@ def classify(
     jobs: JobsOption = 1,
     engine: Annotated[
         Engine, typer.Option(help="local, or dask: --input is then a glob of Parquet or CSV files, --output a folder.")
-    ] = Engine.local,
+    ] = Engine["local"],
 ) -> None:
     """Label statements given as arguments, in a file, or on stdin. A row per input row, always."""
     from stance.batch import classify_source, classify_texts, with_evidence
@@ -204,7 +197,7 @@ def classify(
     from stance.output import check_output, choose_format
 
     _check_confidence(min_confidence)
-    if engine != Engine.local:
+    if engine != Engine["local"]:
         from stance.dask import classify_files
 
         classify_files(engine.value, input, output, text_column, model, trust_model, min_confidence, jobs)
@@ -372,7 +365,7 @@ def report(
             "(files, folders, manifests), which are extracted first."
         ),
     ],
-    by: Annotated[Period, typer.Option(help="The period each row of the table covers.")] = Period.week,
+    by: Annotated[Period, typer.Option(help="The period each row of the table covers.")] = Period["week"],
     html: Annotated[Path | None, typer.Option(help="Write a self-contained HTML report here.")] = None,
     table: Annotated[Path | None, typer.Option(help="Write the table here (.csv, or .parquet with pyarrow).")] = None,
     plot: Annotated[Path | None, typer.Option(help="Write the shares plot here (.png).")] = None,

@@ -22,14 +22,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from stance.errors import StanceError
-from stance.model import StanceModel, load_model
-from stance.schema import PREDICTION_COLUMNS, UNCERTAIN, probability_column
+from stance.model import StanceModel, load_model, model_path
+from stance.schema import ENGINES, PREDICTION_COLUMNS, UNCERTAIN, probability_column
 
 if TYPE_CHECKING:
     import dask.dataframe as dd
     import pandas as pd
 
-ENGINES = ("local", "dask")
 _MODELS: dict[tuple[str, bool], StanceModel] = {}  # one per worker process, by path
 
 
@@ -111,19 +110,13 @@ def classify(
     if isinstance(model, StanceModel):
         loaded, shipped = model, dask.delayed(model)
     else:
-        path = str(Path(model or os.environ.get("STANCE_MODEL") or load_default_path()))
+        path = str(model_path(model))
         loaded = load_model(path, trusted=trusted)  # checked here: a bad model fails before any task runs
         shipped = path
     meta = ddf._meta.assign(stance=pd.Series(dtype="string"), confidence=pd.Series(dtype="float64"))
     for label in loaded.labels:
         meta[probability_column(label)] = pd.Series(dtype="float64")
     return ddf.map_partitions(predictions, shipped, text_column, min_confidence, trusted, meta=meta)
-
-
-def load_default_path() -> Path:
-    from stance.model import default_model_path
-
-    return default_model_path()
 
 
 def read(pattern: str, text_column: str) -> dd.DataFrame:

@@ -399,11 +399,3 @@ def decode_text(name: str, raw: bytes) -> str:
         number = raw.count(b"\n", 0, error.start) + 1
         raise StanceError(_not_utf8(name, number, raw[error.start : error.start + 1])) from None
 
-
-def read_article(path: str | Path | None) -> tuple[str, str]:
-    """(name, text) of a plain-text article, from a file, a pipe or (path None) standard input; HTML is refused
-    (`stance.articles` reads pages through their main text)."""
-    name, raw = read_bytes(path)
-    text = decode_text(name, raw)
-    _sniff_text(name, raw[:SNIFF_BYTES], what="a plain-text article")
-    return name, text

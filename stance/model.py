@@ -50,6 +50,13 @@ class Evidence:
     weight: float
 
 
+def model_path(path: str | Path | None = None) -> Path:
+    """The model file a run uses: the path given, else $STANCE_MODEL, else the shipped model; a path to
+    the `.npz` or the card means the model beside it. Loading, output checks and Dask all resolve it here."""
+    resolved = Path(path or os.environ.get(MODEL_ENV) or default_model_path())
+    return resolved.with_suffix(".joblib") if resolved.suffix in (".npz", ".json") else resolved
+
+
 def default_model_path() -> Path:
     """The wheel carries the model inside the package; a checkout keeps it in the repo's models/."""
     packaged = _PACKAGE_DIR / "models" / MODEL_FILE
@@ -298,9 +305,7 @@ def load_model(path: str | Path | None = None, *, trusted: bool = False) -> Stan
     its arrays mean the same whatever scikit-learn is installed (or none at all). A path to the
     `.npz` or the card is taken to mean the model beside it.
     """
-    path = Path(path or os.environ.get(MODEL_ENV) or default_model_path())
-    if path.suffix in (".npz", ".json"):
-        path = path.with_suffix(".joblib")
+    path = model_path(path)
     if path.is_dir():
         raise StanceError(f"{path}: is a directory, not a model file")
     if not path.exists() and not arrays_path(path).exists():

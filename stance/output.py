@@ -296,3 +296,23 @@ def write_text_atomically(path: Path, text: str) -> None:
         except OSError as error:
             raise StanceError(_say_why(path, error)) from None
         os.replace(temporary, target)
+
+
+def pyplot(needed_for: str) -> Any:
+    """matplotlib's pyplot without a display, or a one-line error naming the extra that brings it."""
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        raise StanceError(f"{needed_for} needs the report extra: pip install 'stance[report]'") from None
+    return plt
+
+
+def save_figure(figure: Any, path: Path, dpi: int) -> None:
+    """A matplotlib figure written as PNG through a temporary renamed into place, then closed."""
+    with temporary_beside(path) as temporary:
+        figure.savefig(temporary, format="png", dpi=dpi)
+        temporary.replace(path)
+    pyplot("a plot").close(figure)

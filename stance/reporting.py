@@ -14,7 +14,7 @@ import html
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, get_args
 
 from stance.errors import StanceError
 from stance.schema import ACTORS, LABELS, UNCERTAIN
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 Period = Literal["day", "week", "month"]
 PlotKind = Literal["shares", "counts"]
 PLOT_TITLES: dict[PlotKind, str] = {"shares": "Share", "counts": "Number"}
-PERIODS: tuple[str, ...] = ("day", "week", "month")
+PERIODS: tuple[str, ...] = get_args(Period)
 _PANDAS_PERIOD = {"day": "D", "week": "W-SUN", "month": "M"}
 COUNTED = (*LABELS, UNCERTAIN)
 # Okabe-Ito colours (distinct for the common colour-vision deficiencies) and a hatch each for print.
@@ -58,13 +58,15 @@ class Report:
     by: str
     undated: pd.DataFrame
     texts: dict[str, str] = field(default_factory=dict)
+    uncertain_below: float = UNCERTAIN_BELOW
 
     def plot(self, path: str | Path, kind: PlotKind = "shares") -> Path:
         """A PNG, one panel per actor: stacked shares of each label per period (`shares`), or the
         number of statements of each label per period (`counts`); needs the `[report]` extra."""
-        figure = _figure(self, kind)
+        from stance.output import save_figure
+
         path = Path(path)
-        _save_atomically(figure, path)
+        save_figure(_figure(self, kind), path, dpi=130)
         return path
 
     def write_table(self, path: str | Path) -> Path:
@@ -170,7 +172,7 @@ def _require(frame: pd.DataFrame) -> None:
 
 def report(
     frame: pd.DataFrame,
-    by: Period = "week",
+    by: Period | str = "week",
     texts: dict[str, str] | None = None,
     uncertain_below: float = UNCERTAIN_BELOW,
 ) -> Report:
@@ -214,17 +216,13 @@ def report(
     table["actor"] = table["actor"].astype(str)
     table.columns.name = None
     sort = [c for c in ("actor", "period", "date", "article", "start") if c in rows.columns]
-    return Report(table, rows.sort_values(sort).reset_index(drop=True), by, undated, dict(texts or {}))
+    return Report(table, rows.sort_values(sort).reset_index(drop=True), by, undated, dict(texts or {}), uncertain_below)
 
 
 def _figure(result: Report, kind: PlotKind = "shares"):  # -> matplotlib Figure
-    try:
-        import matplotlib
+    from stance.output import pyplot
 
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        raise StanceError("plots need the report extra: pip install 'stance[report]'") from None
+    plt = pyplot("plots")
     table = result.table
     actors = [actor for actor in ACTORS if actor in set(table["actor"])]
     if not actors:
@@ -293,17 +291,6 @@ def _count_lines(axis, rows: pd.DataFrame, labels: list[str], top: int) -> None:
             label=label,
         )
     axis.set_ylim(0, max(top, 1) * 1.15)
-
-
-def _save_atomically(figure, path: Path, format: str = "png") -> None:
-    import matplotlib.pyplot as plt
-
-    from stance.output import temporary_beside
-
-    with temporary_beside(path) as temporary:
-        figure.savefig(temporary, format=format, dpi=130)
-        temporary.replace(path)
-    plt.close(figure)
 
 
 def _png_data_uri(result: Report, kind: PlotKind) -> str:
@@ -416,8 +403,8 @@ def render_html(result: Report, title: str = "Stance report") -> str:
         f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{escape(title)}</title>'
         f'<meta name="viewport" content="width=device-width,initial-scale=1"><style>{_STYLE}</style></head><body>'
         f'<h1>{escape(title)}</h1><p class="note">Per actor and {escape(result.by)}: one statement per group of '
-        f"repeats; labels below confidence {UNCERTAIN_BELOW:.1f} or marked uncertain are flagged. Labels come from a "
-        "statistical model: check the statements behind a count before reporting a trend.</p>"
+        f"repeats; labels below confidence {result.uncertain_below:.1f} or marked uncertain are flagged. "
+        "Labels come from a statistical model: check the statements behind a count before reporting a trend.</p>"
         f"{plot}<h2>Counts</h2><table><thead><tr>{''.join(f'<th>{escape(h)}</th>' for h in head)}</tr></thead>"
         f"<tbody>{rows_html}</tbody></table>{undated}{''.join(sections)}</body></html>\n"
     )

@@ -7,6 +7,8 @@ STANCE_LABELS: tuple[str, ...] = ("condemn", "deny", "de-escalate")
 UNCERTAIN = "uncertain"
 
 ACTORS: tuple[str, ...] = ("kremlin", "state_department", "un", "ankara")
+# Where `stance classify` runs: in this process (with --jobs), or on a Dask cluster.
+ENGINES: tuple[str, ...] = ("local", "dask")
 OTHER_ACTOR = "other"
 
 FORMS: tuple[str, ...] = ("direct", "reported")

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from stance.articles import read_articles, split_front_matter
+from stance.articles import article_id, read_articles, split_front_matter
 from stance.errors import StanceError
 
 BODY = "ANKARA, March 4 - Turkey's Foreign Ministry urged restraint.\n\nIt offered to host talks.\n"
@@ -46,7 +46,7 @@ def test_a_manifest_lists_texts_or_paths_with_their_metadata(tmp_path):
     first, second = read_articles([manifest])
     assert (first.text, first.date, first.source, first.id) == (BODY, "2026-03-05", "Levant Daily", "L1")
     assert (second.text, second.date) == ("Inline statement text", "2026-03-06")
-    assert second.id == read_articles.__globals__["article_id"]("Inline statement text")
+    assert second.id == article_id("Inline statement text")
 
 
 def test_a_jsonl_manifest_row_without_text_or_path_names_its_line(tmp_path):
