@@ -398,4 +398,3 @@ def decode_text(name: str, raw: bytes) -> str:
     except UnicodeDecodeError as error:
         number = raw.count(b"\n", 0, error.start) + 1
         raise StanceError(_not_utf8(name, number, raw[error.start : error.start + 1])) from None
-
