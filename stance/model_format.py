@@ -63,8 +63,7 @@ class Block:
     def __post_init__(self) -> None:
         self._vocabulary: dict[str, int] | None = None
         self._table: _WordTable | None = None
-        self._cached_columns: list[np.ndarray] = []
-        self._cache = _ColumnCache(self)
+        self._words: _WordCache | None = None  # this block's own, when it is counted alone
         self._tokens = re.compile(self.token_pattern)
 
     @property
@@ -113,6 +112,17 @@ class Block:
                 break
         return np.array([vocabulary[g] for g in grams if g in vocabulary], dtype=np.int64)
 
+    def arrays_of_word(self, word: str) -> np.ndarray:
+        """What a whitespace word brings to this block: its char_wb columns, or its tokens' word ids."""
+        if self.analyzer == "char_wb":
+            return self._word_columns(word)
+        table = self._word_table()
+        return np.array([table.ids.get(token, table.unknown) for token in _TOKENS.findall(word)], dtype=np.int64)
+
+    def splits_into_words(self) -> bool:
+        """Whether this block's n-grams follow from the text's whitespace words, each word looked at once."""
+        return self.analyzer == "char_wb" or (self.analyzer == "word" and self._fast_words())
+
     def _fast_words(self) -> bool:
         """Whether word n-grams can be looked up in bulk: the default token pattern, codes that fit int64."""
         return self.token_pattern == DEFAULT_TOKEN_PATTERN and (len(self.terms) + 2) ** self.ngram_range[1] < 2**62
@@ -127,7 +137,9 @@ class Block:
         else:
             texts = list(texts)
         if self.analyzer == "char_wb":
-            return self._char_wb_counts(texts)
+            if self._words is None:
+                self._words = _WordCache([self])
+            return self.counts_of_words(self._words.split(texts, lower=False), self._words.arrays[0])
         if self.analyzer == "word" and self._fast_words():
             return self._word_counts(texts)
         pieces = []
@@ -146,12 +158,11 @@ class Block:
         return self._table
 
     def _word_counts(self, texts: list[str]) -> Counts:
-        """Word n-grams of a batch in bulk: one regex pass, one dictionary, n-grams as integer codes.
+        """Word n-grams of a batch in bulk: one regex pass over the batch, one dictionary lookup per token.
 
         The texts are joined with NUL, which the token pattern never matches and which marks where
         a text ends; each token becomes the id of its word among the vocabulary's words (unknown
-        words one id past them), and an n-gram its ids in base W, found by a binary search in the
-        sorted codes of the vocabulary's n-grams.
+        words one id past them).
         """
         table = self._word_table()
         joined = "\0".join(text.replace("\0", " ") for text in texts)
@@ -160,7 +171,15 @@ class Block:
         ends = ids == table.end
         rows = np.cumsum(ends)
         keep = ~ends
-        ids, rows = ids[keep], rows[keep]
+        return self._ngram_counts(ids[keep], rows[keep], len(texts))
+
+    def _ngram_counts(self, ids: np.ndarray, rows: np.ndarray, height: int) -> Counts:
+        """Counts of the word n-grams of a token stream (word ids, and the text each token is in).
+
+        An n-gram is its ids in base W, found by a binary search in the sorted codes of the
+        vocabulary's n-grams; an n-gram across two texts is not one.
+        """
+        table = self._word_table()
         found_rows, found_columns = [], []
         low, high = self.ngram_range
         for n in range(low, high + 1):
@@ -177,52 +196,35 @@ class Block:
             found_rows.append(rows[:count][hit])
             found_columns.append(columns[hit])
         if not found_rows:
-            return _tally(np.zeros(0, np.int64), np.zeros(0, np.int64), len(texts), len(self.terms))
-        return _tally(np.concatenate(found_rows), np.concatenate(found_columns), len(texts), len(self.terms))
+            return _tally(np.zeros(0, np.int64), np.zeros(0, np.int64), height, len(self.terms))
+        return _tally(np.concatenate(found_rows), np.concatenate(found_columns), height, len(self.terms))
 
-    def _char_wb_counts(self, texts: list[str]) -> Counts:
-        """(documents x words) @ (words x n-grams): each distinct word's columns are computed once and cached."""
-        cache = self._cache
-        if len(cache) >= CACHE_WORDS:  # cleared between batches only, so a batch's ids stay valid
-            cache.clear()
-            self._cached_columns.clear()
-        # One split of the batch (scikit-learn collapses white space first: the same words), texts
-        # parted by a NUL word; a text holding NUL itself is split alone.
-        words = "\n\0\n".join(texts).split()
-        if len(words) and words.count("\0") == len(texts) - 1 and "\0" not in self.vocabulary:
-            ids = np.fromiter(map(cache.__getitem__, words), dtype=np.int64, count=len(words))
-            ends = ids == cache["\0"]
-            lengths = np.bincount(np.cumsum(ends)[~ends], minlength=len(texts))
-            ids = ids[~ends]
-        else:
-            split = list(map(str.split, texts))
-            lengths = np.fromiter(map(len, split), dtype=np.int64, count=len(split))
-            words = list(chain.from_iterable(split))
-            ids = np.fromiter(map(cache.__getitem__, words), dtype=np.int64, count=len(words))
-        distinct, local = np.unique(ids, return_inverse=True)
-        columns_of = [self._cached_columns[i] for i in distinct.tolist()]
-        word_lengths = np.fromiter(map(len, columns_of), dtype=np.int64, count=len(columns_of))
-        word_columns = np.concatenate(columns_of) if columns_of else np.zeros(0, np.int64)
+    def counts_of_words(self, words: BatchWords, arrays: list[np.ndarray]) -> Counts:
+        """The batch's counts from its whitespace words and each word's arrays (`arrays_of_word`)."""
+        of_distinct = [arrays[i] for i in words.distinct.tolist()]
+        sizes = np.fromiter(map(len, of_distinct), dtype=np.int64, count=len(of_distinct))
+        flat = np.concatenate(of_distinct) if of_distinct else np.zeros(0, np.int64)
+        if self.analyzer == "word":
+            rows, ids = words.spread(flat, sizes)
+            return self._ngram_counts(ids, rows, words.height)
         width = len(self.terms)
-        if len(texts) <= SMALL_BATCH or not _have_scipy():
-            per_token = word_lengths[local]
-            rows = np.repeat(np.repeat(np.arange(len(texts), dtype=np.int64), lengths), per_token)
-            starts = np.concatenate([[0], np.cumsum(word_lengths)])[local]
-            firsts = np.cumsum(per_token) - per_token
-            offsets = np.arange(int(per_token.sum()), dtype=np.int64) - np.repeat(firsts, per_token)
-            return _tally(rows, word_columns[np.repeat(starts, per_token) + offsets], len(texts), width)
+        if words.height <= SMALL_BATCH or not _have_scipy():
+            rows, columns = words.spread(flat, sizes)
+            return _tally(rows, columns, words.height, width)
         import scipy.sparse as sp
 
-        indptr = np.concatenate([[0], np.cumsum(lengths)])
-        documents = sp.csr_matrix(
-            (np.ones(len(local), dtype=np.int32), local.astype(np.int32), indptr), shape=(len(texts), len(distinct))
+        # (n-grams x words) @ (words x documents) is the counts' CSC directly: its rows are the
+        # n-grams, in order, and a document's terms within them come in column order, as needed.
+        words_in = sp.csr_matrix(
+            (np.ones(len(words.local), dtype=np.int32), words.text_of_word[words.by_word], words.word_starts),
+            shape=(len(words.distinct), words.height),
         )
         grams = sp.csr_matrix(
-            (np.ones(len(word_columns), dtype=np.int32), word_columns, np.concatenate([[0], np.cumsum(word_lengths)])),
-            shape=(len(distinct), width),
+            (np.ones(len(flat), dtype=np.int32), flat, np.concatenate([[0], np.cumsum(sizes)])),
+            shape=(len(words.distinct), width),
         )
-        product = (documents @ grams).tocsc()  # its rows come unsorted; CSC puts them in column order in one pass
-        return Counts(len(texts), product.indptr.astype(np.int64), product.indices.astype(np.int64), product.data)
+        product = grams.T.tocsr() @ words_in
+        return Counts(words.height, product.indptr.astype(np.int64), product.indices.astype(np.int64), product.data)
 
     def tfidf(self, counts: Counts) -> np.ndarray:
         """The tf-idf values of counts, in scikit-learn's precision and order of operations."""
@@ -260,9 +262,10 @@ class Block:
 
 DEFAULT_TOKEN_PATTERN = r"(?u)\b\w\w+\b"
 # For this pattern a token is a maximal run of two or more word characters, which `\w\w+` finds faster.
+_TOKENS = re.compile(r"\w\w+")
 _TOKENS_OR_END = re.compile(r"\w\w+|\0")
 SMALL_BATCH = 64  # below this, counting with numpy alone beats importing scipy
-SCORE_BATCH = 2_000  # texts scored at once: bounds the memory of the n-gram matrices
+SCORE_BATCH = 5_000  # texts scored at once: bounds the memory of the n-gram matrices
 
 
 def _have_scipy() -> bool:
@@ -302,18 +305,80 @@ def _tally(rows: np.ndarray, columns: np.ndarray, height: int, width: int) -> Co
     return Counts(height, colptr.astype(np.int64), keys % height, counts)
 
 
-class _ColumnCache(dict):
-    """Word -> id of its cached char_wb columns, computed the first time the word is met."""
+class _WordCache(dict):
+    """Whitespace word -> its index, and for each block served, the word's arrays, computed once.
 
-    def __init__(self, block: Block) -> None:
+    Words repeat across a corpus far more than texts do, so the work per word (its char n-grams,
+    its tokens) is done the first time it is met; a batch then needs one split and one dictionary
+    lookup per word for every block at once.
+    """
+
+    def __init__(self, blocks: list[Block]) -> None:
         super().__init__()
-        self.block = block
+        self.blocks = blocks
+        self.arrays: list[list[np.ndarray]] = [[] for _ in blocks]
 
     def __missing__(self, word: str) -> int:
         index = len(self)
-        self.block._cached_columns.append(self.block._word_columns(word))
+        for block, arrays in zip(self.blocks, self.arrays, strict=True):
+            arrays.append(block.arrays_of_word(word))
         self[word] = index
         return index
+
+    def split(self, texts: list[str], lower: bool) -> BatchWords:
+        """The batch's words as cache indices (scikit-learn's char_wb splits on white space too).
+
+        `lower` lower-cases the joined batch in one call: the same as each text's `lower()`, since
+        the only context-dependent rule (Greek final sigma) does not reach across the separator.
+        """
+        if len(self) >= CACHE_WORDS:  # cleared between batches only, so a batch's indices stay valid
+            self.clear()
+            for arrays in self.arrays:
+                arrays.clear()
+        # One split of the batch, texts parted by a NUL word; a text holding that word is split alone.
+        joined = "\n\0\n".join(texts)
+        words = (joined.lower() if lower else joined).split()
+        if len(words) and words.count("\0") == len(texts) - 1:
+            ids = np.fromiter(map(self.__getitem__, words), dtype=np.int64, count=len(words))
+            ends = ids == self["\0"]
+            lengths = np.bincount(np.cumsum(ends)[~ends], minlength=len(texts))
+            ids = ids[~ends]
+        else:
+            split = [(text.lower() if lower else text).split() for text in texts]
+            lengths = np.fromiter(map(len, split), dtype=np.int64, count=len(split))
+            words = list(chain.from_iterable(split))
+            ids = np.fromiter(map(self.__getitem__, words), dtype=np.int64, count=len(words))
+        # np.unique's steps, keeping the sort: it is also the occurrences grouped by word.
+        by_word = np.argsort(ids, kind="stable")
+        ordered = ids[by_word]
+        first = np.concatenate([[True], ordered[1:] != ordered[:-1]]) if len(ids) else np.zeros(0, dtype=bool)
+        local = np.empty(len(ids), dtype=np.int64)
+        local[by_word] = np.cumsum(first) - 1
+        texts_of = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)
+        return BatchWords(len(texts), texts_of, ordered[first], local, by_word, np.append(first.nonzero()[0], len(ids)))
+
+
+@dataclass
+class BatchWords:
+    """A batch's words: the distinct ones (cache indices), and for each occurrence its word and text."""
+
+    height: int
+    text_of_word: np.ndarray
+    distinct: np.ndarray
+    local: np.ndarray  # each occurrence's index in `distinct`
+    by_word: np.ndarray  # the occurrences grouped by word, in text order within a word
+    word_starts: np.ndarray  # where each word's occurrences start in `by_word`, and the end
+
+    def spread(self, flat: np.ndarray, sizes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Each occurrence's items, in order, with the text they are in.
+
+        Distinct word i has `sizes[i]` items, laid end to end in `flat`.
+        """
+        per_occurrence = sizes[self.local]
+        starts = (np.cumsum(sizes) - sizes)[self.local]
+        firsts = np.cumsum(per_occurrence) - per_occurrence
+        offsets = np.arange(int(per_occurrence.sum()), dtype=np.int64) - np.repeat(firsts, per_occurrence)
+        return np.repeat(self.text_of_word, per_occurrence), flat[np.repeat(starts, per_occurrence) + offsets]
 
 
 class _WordTable:
@@ -363,6 +428,8 @@ class ArrayModel:
         self.intercept = intercept
         self.classes = classes
         self._offsets = np.cumsum([0, *(len(block.terms) for block in blocks)])
+        shared = all(block.splits_into_words() for block in blocks) and len({b.lowercase for b in blocks}) == 1
+        self._words = _WordCache(blocks) if shared else None
         if coef.shape != (1 if len(classes) == 2 else len(classes), self._offsets[-1]):
             raise StanceError(f"the model's coefficients have shape {coef.shape}, which does not fit its vocabulary")
 
@@ -390,8 +457,15 @@ class ArrayModel:
         bits. The union of the blocks' CSC matrices is their concatenation. Large batches multiply
         in scipy's sparse product, small ones (one quote) in numpy, so that path never imports scipy.
         """
-        lowered = [text.lower() for text in texts] if any(block.lowercase for block in self.blocks) else None
-        parts = [block.counts(texts, lowered) for block in self.blocks]
+        if self._words is not None:  # one split and one lookup per word for every block
+            words = self._words.split(texts, lower=self.blocks[0].lowercase)
+            parts = [
+                block.counts_of_words(words, arrays)
+                for block, arrays in zip(self.blocks, self._words.arrays, strict=True)
+            ]
+        else:
+            lowered = [text.lower() for text in texts] if any(block.lowercase for block in self.blocks) else None
+            parts = [block.counts(texts, lowered) for block in self.blocks]
         values = np.concatenate([block.tfidf(counts) for block, counts in zip(self.blocks, parts, strict=True)])
         rows = np.concatenate([counts.rows for counts in parts])
         starts = np.cumsum([0, *(len(counts.rows) for counts in parts)])
