@@ -6,10 +6,14 @@ needs the memory of one chunk, and every input column comes out beside the predi
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from functools import partial
 from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+import numpy as np
 
 from stance.data import (
     check_values,
@@ -23,11 +27,13 @@ from stance.data import (
     warn_not_english,
 )
 from stance.model import Prediction, StanceModel
+from stance.schema import ACTORS, PREDICTION_COLUMNS, UNCERTAIN, probability_column
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from stance.articles import Article
     from stance.extraction import AliasTable
-from stance.schema import ACTORS, PREDICTION_COLUMNS, probability_column
 
 CHUNK_ROWS = 10_000
 
@@ -46,6 +52,41 @@ def prediction_columns(prediction: Prediction | None) -> dict[str, Any]:
     return columns
 
 
+def prediction_frame(model: StanceModel, texts: Sequence[str], min_confidence: float | None = None) -> pd.DataFrame:
+    """The columns `prediction_columns` gives, for a whole batch at once: a frame of one row per text.
+
+    The fast path of a table: no object per row. An empty (or missing) text gets an empty stance
+    and empty probabilities, as one row at a time.
+    """
+    import pandas as pd
+
+    kept = np.fromiter((isinstance(text, str) and bool(text.strip()) for text in texts), dtype=bool, count=len(texts))
+    labels = model.labels
+    scored = (
+        model.predict_proba([texts[i] for i in kept.nonzero()[0].tolist()])
+        if kept.any()
+        else np.zeros((0, len(labels)))
+    )
+    probabilities = np.full((len(texts), len(labels)), np.nan)
+    probabilities[kept] = scored
+    confidence = np.full(len(texts), np.nan)
+    stance = np.full(len(texts), None, dtype=object)
+    if kept.any():
+        confidence[kept] = scored.max(axis=1)
+        stance[kept] = np.array(labels, dtype=object)[scored.argmax(axis=1)]
+        if min_confidence is not None:
+            stance[kept & (confidence < min_confidence)] = UNCERTAIN
+    columns: dict[str, Any] = {"stance": pd.array(stance, dtype="string"), "confidence": np.round(confidence, 4)}
+    for index, label in enumerate(labels):
+        columns[probability_column(label)] = np.round(probabilities[:, index], 4)
+    return pd.DataFrame(columns)
+
+
+def records(frame: pd.DataFrame) -> Iterator[dict[str, Any]]:
+    """A frame's rows as dicts, missing values as None (null in JSON, empty in CSV)."""
+    yield from frame.astype(object).where(frame.notna(), None).to_dict("records")
+
+
 def _predicted(model: StanceModel, texts: list[str], min_confidence: float | None) -> list[Prediction | None]:
     """A prediction per text, None for an empty one: every text keeps its place."""
     kept = [i for i, text in enumerate(texts) if text.strip()]
@@ -55,13 +96,24 @@ def _predicted(model: StanceModel, texts: list[str], min_confidence: float | Non
     return predictions
 
 
-def _warn_about(name: str, numbered: list[tuple[int, str]]) -> None:
-    empty = [number for number, text in numbered if not text.strip()]
+def _line_of_row(path: Path, offset: int, index: int) -> int:
+    return line_number(path, offset + index)
+
+
+def flagged(texts: Sequence[str]) -> tuple[list[int], list[int]]:
+    """Positions of the empty texts, and of those that do not look like English."""
+    empty = [i for i, text in enumerate(texts) if not text.strip()]
+    foreign = [i for i, text in enumerate(texts) if text.strip() and not looks_english(text)]
+    return empty, foreign
+
+
+def _warn_about(name: str, texts: Sequence[str], line_of: Callable[[int], int] = lambda index: index + 1) -> None:
+    """Warn, naming their lines, about empty texts and texts that do not look like English."""
+    empty, foreign = flagged(texts)
     if empty:
-        warn_empty(name, empty)
-    foreign = [number for number, text in numbered if text.strip() and not looks_english(text)]
+        warn_empty(name, [line_of(i) for i in empty])
     if foreign:
-        warn_not_english(name, foreign)
+        warn_not_english(name, [line_of(i) for i in foreign])
 
 
 def classify_texts(
@@ -69,7 +121,7 @@ def classify_texts(
 ) -> Iterator[dict[str, Any]]:
     """Rows of `text` plus prediction columns for quotes given directly (no file, no pandas)."""
     texts = list(texts)
-    _warn_about("arguments", list(enumerate(texts, start=1)))
+    _warn_about("arguments", texts)
     yield from _text_rows(model, texts, min_confidence)
 
 
@@ -80,7 +132,8 @@ def classify_lines(
     name = str(path) if path else "<stdin>"
     lines = iter_lines(path)
     while chunk := list(islice(lines, chunk_rows)):
-        _warn_about(name, chunk)
+        numbers = [number for number, _ in chunk]
+        _warn_about(name, [text for _, text in chunk], numbers.__getitem__)
         yield from _text_rows(model, [text for _, text in chunk], min_confidence)
 
 
@@ -98,20 +151,99 @@ def classify_table(
     on_chunk: Callable[[int], None] | None = None,
 ) -> Iterator[dict[str, Any]]:
     """Every row of a CSV, TSV, JSONL or JSON file with its input columns and the prediction columns."""
-    offset = 0
-    for chunk in iter_table(path, chunk_rows, required=[text_column], keep_blank=True):
-        if offset == 0:
-            refuse_prediction_columns(path, chunk)
-        if "actor" in chunk.columns:
-            check_values(path, chunk, "actor", (*ACTORS, ""), offset)
-        texts = chunk[text_column].tolist()
-        _warn_about(str(path), [(line_number(path, offset + i), text) for i, text in enumerate(texts)])
-        predictions = _predicted(model, texts, min_confidence)
-        for row, prediction in zip(chunk.to_dict("records"), predictions, strict=True):
-            yield {**row, **prediction_columns(prediction)}
-        offset += len(chunk)
+    import pandas as pd
+
+    for chunk in table_chunks(path, text_column, chunk_rows):
+        texts = chunk.frame[text_column].tolist()
+        _warn_about(chunk.name, texts, chunk.line_of)
+        predicted = prediction_frame(model, texts, min_confidence)
+        predicted.index = chunk.frame.index
+        yield from records(pd.concat([chunk.frame, predicted], axis=1))
         if on_chunk:
-            on_chunk(len(chunk))
+            on_chunk(len(chunk.frame))
+
+
+def table_chunks(path: Path, text_column: str = "text", chunk_rows: int = CHUNK_ROWS) -> Iterator[Chunk]:
+    """A table's rows a chunk at a time, checked as `classify_table` checks them."""
+    offset = 0
+    for frame in iter_table(path, chunk_rows, required=[text_column], keep_blank=True):
+        if offset == 0:
+            refuse_prediction_columns(path, frame)
+        if "actor" in frame.columns:
+            check_values(path, frame, "actor", (*ACTORS, ""), offset)
+        yield Chunk(frame, str(path), partial(_line_of_row, path, offset))
+        offset += len(frame)
+
+
+def line_chunks(path: Path | None, chunk_rows: int = CHUNK_ROWS) -> Iterator[Chunk]:
+    """Plain text, one statement a line (standard input when path is None), as chunks of a `text` column."""
+    import pandas as pd
+
+    lines = iter_lines(path)
+    while chunk := list(islice(lines, chunk_rows)):
+        numbers = [number for number, _ in chunk]
+        yield Chunk(pd.DataFrame({"text": [text for _, text in chunk]}), str(path or "<stdin>"), numbers.__getitem__)
+
+
+@dataclass
+class Chunk:
+    """Rows to classify, where they came from, and the line of each row (by its position in the chunk)."""
+
+    frame: pd.DataFrame
+    name: str
+    line_of: Callable[[int], int]
+
+
+@dataclass
+class Rendered:
+    """A chunk classified and written out in the output format, with the rows that deserve a warning."""
+
+    text: str
+    rows: int
+    columns: list[str]
+    empty: list[int]
+    foreign: list[int]
+
+    @staticmethod
+    def join(parts: list[Rendered], format: str) -> Rendered:
+        """Consecutive parts of one chunk as one (row positions counted from the first part)."""
+        starts = np.cumsum([0, *(part.rows for part in parts)])
+        return Rendered(
+            (",\n" if format == "json" else "").join(part.text for part in parts if part.rows),
+            int(starts[-1]),
+            parts[0].columns,
+            [start + i for part, start in zip(parts, starts, strict=False) for i in part.empty],
+            [start + i for part, start in zip(parts, starts, strict=False) for i in part.foreign],
+        )
+
+    def warn(self, chunk: Chunk) -> None:
+        if self.empty:
+            warn_empty(chunk.name, [chunk.line_of(i) for i in self.empty])
+        if self.foreign:
+            warn_not_english(chunk.name, [chunk.line_of(i) for i in self.foreign])
+
+
+def render_chunk(
+    model: StanceModel,
+    frame: pd.DataFrame,
+    format: str,
+    text_column: str = "text",
+    min_confidence: float | None = None,
+    escape_formulas: bool = True,
+) -> Rendered:
+    """Classify a chunk and write it out, all in one place: what a worker of `--jobs` does with its part."""
+    import pandas as pd
+
+    from stance.output import render
+
+    texts = frame[text_column].tolist()
+    empty, foreign = flagged(texts)
+    predicted = prediction_frame(model, texts, min_confidence)
+    predicted.index = frame.index
+    labelled = pd.concat([frame, predicted], axis=1)
+    return Rendered(
+        render(labelled, format, escape_formulas), len(frame), list(map(str, labelled.columns)), empty, foreign
+    )
 
 
 def classify_source(

@@ -192,9 +192,11 @@ def classify(
     ] = Engine["local"],
 ) -> None:
     """Label statements given as arguments, in a file, or on stdin. A row per input row, always."""
-    from stance.batch import classify_source, classify_texts, with_evidence
+    from stance.batch import classify_source, classify_texts, line_chunks, table_chunks, with_evidence
+    from stance.data import file_kind
     from stance.model import load_model
-    from stance.output import check_output, choose_format
+    from stance.output import RowWriter, check_output, choose_format
+    from stance.parallel import rendered_chunks
 
     _check_confidence(min_confidence)
     if engine != Engine["local"]:
@@ -212,19 +214,35 @@ def classify(
         raise UsageProblem("give statements or --input, not both")
     if output is not None:
         check_output(output, inputs=[input], protected=[_model_in_use(model)], option="--output")
-    from stance.parallel import pooled
+    from stance.parallel import check_jobs, pooled
 
-    loaded = pooled(load_model(model, trusted=trust_model), model, trust_model, jobs)
+    check_jobs(jobs)
+    loaded = load_model(model, trusted=trust_model)
     with _progress(None if from_stdin else input) as advance:
-        if from_stdin:
-            rows = classify_source(loaded, None, min_confidence=min_confidence)
-        elif input is not None:
-            rows = classify_source(loaded, input, text_column, min_confidence, on_chunk=advance)
+        if not explain and chosen != "table" and (input is not None or from_stdin):
+            # A chunk at a time, never a dict per row: the path of big files, which --jobs shares out.
+            if input is not None and not from_stdin and file_kind(input) != "text":
+                chunks, column = table_chunks(input, text_column), text_column
+            else:
+                chunks, column = line_chunks(None if from_stdin else input), "text"
+            settings = {"text_column": column, "min_confidence": min_confidence, "escape_formulas": escape_formulas}
+            with RowWriter(chosen, output, escape_formulas=escape_formulas) as writer:
+                for chunk, rendered in rendered_chunks(loaded, model, trust_model, chunks, jobs, chosen, settings):
+                    rendered.warn(chunk)
+                    writer.write_rendered(rendered.text, rendered.rows, rendered.columns)
+                    if advance:
+                        advance(rendered.rows)
         else:
-            rows = classify_texts(loaded, quotes, min_confidence)
-        if explain:
-            rows = with_evidence(loaded, rows, "text" if from_stdin or input is None else text_column)
-        _emit(rows, chosen, output, escape_formulas=escape_formulas)
+            loaded = pooled(loaded, model, trust_model, jobs)
+            if from_stdin:
+                rows = classify_source(loaded, None, min_confidence=min_confidence)
+            elif input is not None:
+                rows = classify_source(loaded, input, text_column, min_confidence, on_chunk=advance)
+            else:
+                rows = classify_texts(loaded, quotes, min_confidence)
+            if explain:
+                rows = with_evidence(loaded, rows, "text" if from_stdin or input is None else text_column)
+            _emit(rows, chosen, output, escape_formulas=escape_formulas)
     if output is not None:
         _say(f"wrote {output}")
 

@@ -17,13 +17,11 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from stance.errors import StanceError
 from stance.model import StanceModel, load_model, model_path
-from stance.schema import ENGINES, PREDICTION_COLUMNS, UNCERTAIN, probability_column
+from stance.schema import ENGINES, PREDICTION_COLUMNS, probability_column
 
 if TYPE_CHECKING:
     import dask.dataframe as dd
@@ -60,28 +58,13 @@ def predictions(
     It needs pandas but not Dask, so any engine that hands out pandas frames can call it (Spark's
     `mapInPandas`: docs/spark.md). `model` None means the default model, loaded once per process.
     """
-    import pandas as pd
+    from stance.batch import prediction_frame
 
     loaded = _model(model, trusted)
     texts = frame[text_column]
-    kept = (texts.notna() & (texts.astype(str).str.strip() != "")).to_numpy()
-    scored = loaded.predict_proba(texts[kept].astype(str).tolist()) if kept.any() else np.zeros((0, len(loaded.labels)))
-    probabilities = np.full((len(frame), len(loaded.labels)), np.nan)
-    probabilities[kept] = scored
-    confidence = np.full(len(frame), np.nan)
-    stance = np.full(len(frame), None, dtype=object)
-    if kept.any():
-        confidence[kept] = scored.max(axis=1)
-        stance[kept] = np.array(loaded.labels, dtype=object)[scored.argmax(axis=1)]
-        if min_confidence is not None:
-            stance[kept & (confidence < min_confidence)] = UNCERTAIN
-    columns: dict[str, Any] = {
-        "stance": pd.array(stance, dtype="string"),
-        "confidence": np.round(confidence, 4),
-    }
-    for index, label in enumerate(loaded.labels):
-        columns[probability_column(label)] = np.round(probabilities[:, index], 4)
-    return frame.assign(**columns)
+    texts = texts.where(texts.notna(), "").astype(str).tolist()
+    predicted = prediction_frame(loaded, texts, min_confidence)
+    return frame.assign(**{name: predicted[name].to_numpy() for name in predicted.columns})
 
 
 def classify(

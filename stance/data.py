@@ -35,6 +35,10 @@ _COMMON_ENGLISH = (
 ENGLISH_WORDS = frozenset(_COMMON_ENGLISH.split())
 _TAG = re.compile(rb"<\s*/?\s*[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?>")
 _WORDS = re.compile(r"[^\W\d_]+")
+# A common English word as a whole run of letters: one search, which stops at the first found.
+_ENGLISH_WORD = re.compile(
+    r"(?<![^\W\d_])(?:" + "|".join(sorted(ENGLISH_WORDS, key=len, reverse=True)) + r")(?![^\W\d_])", re.IGNORECASE
+)
 
 
 def file_kind(path: Path) -> str:
@@ -362,8 +366,7 @@ def looks_english(text: str) -> bool:
         letters = [c for c in text if c.isalpha()]
         if letters and sum(c.isascii() for c in letters) / len(letters) < 0.8:
             return False
-    words = _WORDS.findall(text)
-    return len(words) < 8 or not ENGLISH_WORDS.isdisjoint(map(str.lower, words))
+    return _ENGLISH_WORD.search(text) is not None or len(_WORDS.findall(text)) < 8
 
 
 def warn_not_english(path: str, lines: list[int]) -> None:

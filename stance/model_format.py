@@ -265,7 +265,7 @@ DEFAULT_TOKEN_PATTERN = r"(?u)\b\w\w+\b"
 _TOKENS = re.compile(r"\w\w+")
 _TOKENS_OR_END = re.compile(r"\w\w+|\0")
 SMALL_BATCH = 64  # below this, counting with numpy alone beats importing scipy
-SCORE_BATCH = 5_000  # texts scored at once: bounds the memory of the n-gram matrices
+SCORE_BATCH = 3_000  # texts scored at once: bounds the memory of the n-gram matrices
 
 
 def _have_scipy() -> bool:

@@ -21,7 +21,10 @@ from stance.errors import StanceError
 from stance.model import StanceModel, _checked_texts, load_model
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from stance.articles import Article
+    from stance.batch import Chunk, Rendered
     from stance.extraction import AliasTable
 
 MIN_PART = 500  # fewer statements than this per part are scored in the main process alone
@@ -37,6 +40,44 @@ def _load(path: Path | None, trusted: bool) -> None:
 def _proba(texts: list[str]) -> np.ndarray:
     assert _worker_model is not None
     return _worker_model.predict_proba(texts)
+
+
+def _render(frame: pd.DataFrame, format: str, settings: dict[str, Any]) -> Rendered:
+    from stance.batch import render_chunk
+
+    assert _worker_model is not None
+    return render_chunk(_worker_model, frame, format, **settings)
+
+
+def rendered_chunks(
+    model: StanceModel,
+    path: Path | None,
+    trusted: bool,
+    chunks: Iterable[Chunk],
+    jobs: int,
+    format: str,
+    settings: dict[str, Any],
+) -> Iterator[tuple[Chunk, Rendered]]:
+    """Each chunk classified and written out in the output format (`stance.batch.render_chunk`), in order.
+
+    With N jobs each chunk is cut into N parts: N - 1 go to worker processes, which classify and
+    format them, while this process does the first; so the work that grows with the rows, the
+    formatting included, is shared, and this process only reads the input and writes the output.
+    """
+    from stance.batch import Rendered, render_chunk
+
+    check_jobs(jobs)
+    if jobs == 1:
+        for chunk in chunks:
+            yield chunk, render_chunk(model, chunk.frame, format, **settings)
+        return
+    with ProcessPoolExecutor(jobs - 1, initializer=_load, initargs=(path, trusted)) as executor:
+        for chunk in chunks:
+            size = max(MIN_PART, math.ceil(len(chunk.frame) / jobs))
+            parts = [chunk.frame.iloc[i : i + size] for i in range(0, len(chunk.frame), size)]
+            futures = [executor.submit(_render, part, format, settings) for part in parts[1:]]
+            first = render_chunk(model, parts[0], format, **settings)
+            yield chunk, Rendered.join([first, *(future.result() for future in futures)], format)
 
 
 def check_jobs(jobs: int) -> None:

@@ -80,6 +80,34 @@ def test_classify_with_two_jobs_writes_what_one_job_writes(tmp_path, held_out_te
     assert outputs[0].count("\n") == 2 * len(held_out_texts) + 1
 
 
+@pytest.mark.parametrize("format", ["csv", "jsonl", "json"])
+def test_a_table_written_a_chunk_at_a_time_is_what_row_by_row_writes(tmp_path, format, held_out_texts):
+    from stance.batch import classify_table, render_chunk, table_chunks
+    from stance.output import RowWriter
+
+    texts = [*held_out_texts[:40], "=SUM(A1)", "", "two\nlines, \"quoted\"", "-1 killed", *ODD]
+    source = _statements_csv(tmp_path / "in.csv", texts)
+    model = load_model()
+    by_row, by_chunk = tmp_path / f"rows.{format}", tmp_path / f"chunks.{format}"
+    with pytest.warns(UserWarning), RowWriter(format, by_row) as writer:
+        writer.write(classify_table(model, source, min_confidence=0.9))
+    with RowWriter(format, by_chunk) as writer:
+        for chunk in table_chunks(source, chunk_rows=17):
+            done = render_chunk(model, chunk.frame, format, min_confidence=0.9)
+            writer.write_rendered(done.text, done.rows, done.columns)
+    assert by_chunk.read_text(encoding="utf-8") == by_row.read_text(encoding="utf-8")
+    assert ("'=SUM(A1)" in by_row.read_text(encoding="utf-8")) == (format == "csv")  # spreadsheets only
+
+
+def test_two_jobs_name_the_line_of_an_empty_row_in_the_second_half(tmp_path, held_out_texts):
+    texts = held_out_texts[:1200]
+    texts[1100] = "   "
+    source = _statements_csv(tmp_path / "in.csv", texts)
+    result = CliRunner().invoke(app, ["classify", "-i", str(source), "-o", str(tmp_path / "o.csv"), "--jobs", "2"])
+    assert result.exit_code == 0, result.output
+    assert "1 empty statement(s) at line(s) 1102 kept with no stance" in result.stderr
+
+
 def test_extract_with_two_jobs_lists_what_one_job_lists():
     files = [str(path) for path in ARTICLES]
     one = CliRunner().invoke(app, ["extract", *files, "--format", "csv"])
