@@ -18,6 +18,7 @@ in a front-matter block:
 from __future__ import annotations
 
 import csv
+import io
 import hashlib
 import json
 import re
@@ -124,9 +125,13 @@ def _manifest_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
     text = _decode(path)
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        reader = csv.DictReader(text.splitlines())
-        for number, row in enumerate(reader, start=2):
-            yield number, {key: value or "" for key, value in row.items() if key is not None}
+        # Read as a stream, not line by line: an article's text is a quoted cell over many lines, and
+        # its paragraph breaks are what the extractor reads. A row is named by the line it starts on.
+        reader = csv.DictReader(io.StringIO(text, newline=""))
+        ended = 1
+        for row in reader:
+            yield ended + 1, {key: value or "" for key, value in row.items() if key is not None}
+            ended = reader.line_num
         return
     if suffix == ".json":
         try:

@@ -341,6 +341,16 @@ def extract(
     model: ModelOption = None,
     trust_model: TrustModelOption = False,
     jobs: JobsOption = 1,
+    engine: Annotated[
+        Engine,
+        typer.Option(
+            help="local, or dask: --input is then a glob of Parquet or CSV files of articles, a row each "
+            "(text, and any of id, date, source, url, title), --output a folder."
+        ),
+    ] = Engine["local"],
+    input: Annotated[
+        Path | None, typer.Option("--input", "-i", help="With --engine dask: the glob of article files.")
+    ] = None,
 ) -> None:
     """Find the statements by the four actors in news articles, and label each, with the article's metadata."""
     from stance.articles import read_articles
@@ -352,14 +362,26 @@ def extract(
     from stance.schema import EXTRACT_COLUMNS
 
     _check_confidence(min_confidence)
+    if aliases is not None:
+        check_readable(aliases)
+    user_aliases = read_aliases(aliases) if aliases else None
+    if engine != Engine["local"]:
+        from stance.dask import extract_files
+
+        if files:
+            raise UsageProblem("with --engine dask, give the articles as --input GLOB, not as arguments")
+        extract_files(
+            engine.value, input, output, "text", model, trust_model, user_aliases, all_speakers, min_confidence, jobs
+        )
+        _say(f"wrote {output}")
+        return
+    if input is not None:
+        raise UsageProblem("--input is for --engine dask; give article files as arguments")
     chosen = choose_format(format, output, _stdout_is_terminal())
     if not files:
         raise UsageProblem("nothing to read: give article files, or '-' for stdin")
     if output is not None:
         check_output(output, inputs=[*files, aliases], protected=[_model_in_use(model)], option="--output")
-    if aliases is not None:
-        check_readable(aliases)
-    user_aliases = read_aliases(aliases) if aliases else None
     articles = read_articles(["-" if _stdin(path) else path for path in files], pattern=glob)
     if jobs == 1:
         loaded = load_model(model, trusted=trust_model)

@@ -16,16 +16,19 @@ import glob
 import os
 import shutil
 import tempfile
+from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from stance.errors import StanceError
 from stance.model import StanceModel, load_model, model_path
-from stance.schema import ENGINES, PREDICTION_COLUMNS, probability_column
+from stance.schema import ENGINES, EXTRACT_COLUMNS, PREDICTION_COLUMNS, probability_column
 
 if TYPE_CHECKING:
     import dask.dataframe as dd
     import pandas as pd
+
+    from stance.extraction import AliasTable
 
 _MODELS: dict[tuple[str, bool], StanceModel] = {}  # one per worker process, by path
 
@@ -117,6 +120,86 @@ def read(pattern: str, text_column: str) -> dd.DataFrame:
     raise StanceError(f"{pattern}: the Dask engine reads .parquet or .csv files")
 
 
+def extract(
+    ddf: dd.DataFrame,
+    model: StanceModel | str | Path | None = None,
+    text_column: str = "text",
+    aliases: AliasTable | dict[str, str] | None = None,
+    all_speakers: bool = False,
+    min_confidence: float | None = None,
+    trusted: bool = False,
+) -> dd.DataFrame:
+    """The statements in a dataset of articles (a row each: the text, and any of id, date, source, url,
+    title), a row per statement with the columns of `stance extract`, computed partition by partition.
+
+    Repeats (`duplicate_of`) are marked within each partition only: marking them across the whole
+    dataset needs every earlier statement, which no single partition has.
+    """
+    _require_dask()
+    import dask
+
+    if min_confidence is not None and not 0.0 <= min_confidence <= 1.0:
+        raise StanceError(f"min_confidence must be between 0 and 1, got {min_confidence}")
+    if text_column not in ddf.columns:
+        raise StanceError(f"the data has no {text_column!r} column (it has: {', '.join(map(str, ddf.columns))})")
+    if isinstance(model, StanceModel):
+        shipped = dask.delayed(model)
+    else:
+        path = str(model_path(model))
+        load_model(path, trusted=trusted)  # checked here: a bad model fails before any task runs
+        shipped = path
+    meta = _statement_frame([])
+    return ddf.map_partitions(
+        statements,
+        shipped,
+        text_column,
+        aliases,
+        all_speakers,
+        min_confidence,
+        trusted,
+        meta=meta,
+        clear_divisions=True,
+    )
+
+
+def statements(
+    frame: pd.DataFrame,
+    model: StanceModel | str | None,
+    text_column: str = "text",
+    aliases: AliasTable | dict[str, str] | None = None,
+    all_speakers: bool = False,
+    min_confidence: float | None = None,
+    trusted: bool = False,
+) -> pd.DataFrame:
+    """One partition of articles -> its statements, as `stance extract` lists them (pandas only, no Dask).
+
+    An article's `article` column is its `id` when the row gives one, else an id made from its text.
+    """
+    from stance.articles import METADATA, make_article
+    from stance.batch import article_rows, mark_repeats
+
+    loaded = _model(model, trusted)
+    found: list[dict[str, Any]] = []
+    for row in frame.to_dict("records"):
+        text = row[text_column]
+        if not isinstance(text, str) or not text.strip():
+            continue
+        metadata = {key: str(row[key]) for key in (*METADATA, "id") if key in row and isinstance(row[key], str)}
+        article = make_article(text, **metadata)
+        found.extend(article_rows(loaded, replace(article, path=article.id), aliases, all_speakers, min_confidence))
+    return _statement_frame(list(mark_repeats(found)))
+
+
+def _statement_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    """Rows of `stance extract` as a frame with fixed types, so that every partition has the same schema."""
+    import pandas as pd
+
+    frame = pd.DataFrame(rows, columns=list(EXTRACT_COLUMNS))
+    numbers = {"start": "int64", "end": "int64", "confidence": "float64"}
+    numbers.update({column: "float64" for column in PREDICTION_COLUMNS if column.startswith("p_")})
+    return frame.astype({column: numbers.get(column, "string") for column in EXTRACT_COLUMNS})
+
+
 def classify_files(
     engine: str,
     pattern: Path | None,
@@ -127,11 +210,34 @@ def classify_files(
     min_confidence: float | None,
     workers: int,
 ) -> Path:
-    """`stance classify --engine dask`: files in, a folder of the same format out, complete or absent.
+    """`stance classify --engine dask`: files in, a folder of the same format out, complete or absent."""
+    _check_run(engine, pattern, output, workers)
+    assert pattern is not None and output is not None
+    result = classify(read(str(pattern), text_column), model, text_column, min_confidence, trusted)
+    return _write(result, pattern, output, workers)
 
-    Connects to the cluster at $DASK_SCHEDULER_ADDRESS when set; else starts `workers` local
-    worker processes of one thread each.
-    """
+
+def extract_files(
+    engine: str,
+    pattern: Path | None,
+    output: Path | None,
+    text_column: str,
+    model: Path | None,
+    trusted: bool,
+    aliases: AliasTable | None,
+    all_speakers: bool,
+    min_confidence: float | None,
+    workers: int,
+) -> Path:
+    """`stance extract --engine dask`: a dataset of articles in, a folder of statements out, complete or absent."""
+    _check_run(engine, pattern, output, workers)
+    assert pattern is not None and output is not None
+    ddf = read(str(pattern), text_column)
+    result = extract(ddf, model, text_column, aliases, all_speakers, min_confidence, trusted)
+    return _write(result, pattern, output, workers)
+
+
+def _check_run(engine: str, pattern: Path | None, output: Path | None, workers: int) -> None:
     if engine not in ENGINES:
         raise StanceError(f"unknown engine {engine!r} (expected one of: {', '.join(ENGINES)})")
     if pattern is None or output is None:
@@ -141,10 +247,16 @@ def classify_files(
     if output.exists():
         raise StanceError(f"{output}: already exists; the Dask engine writes a new folder")
     _require_dask()
+
+
+def _write(result: dd.DataFrame, pattern: Path, output: Path, workers: int) -> Path:
+    """Compute `result` into a new folder, in the input's format, through a temporary folder renamed into place.
+
+    Connects to the cluster at $DASK_SCHEDULER_ADDRESS when set; else starts `workers` local
+    worker processes of one thread each.
+    """
     from distributed import Client, LocalCluster
 
-    ddf = read(str(pattern), text_column)
-    result = classify(ddf, model, text_column, min_confidence, trusted)
     output.parent.mkdir(parents=True, exist_ok=True)
     temporary = Path(tempfile.mkdtemp(dir=output.parent, prefix=f".{output.name}.", suffix=".tmp"))
     address = os.environ.get("DASK_SCHEDULER_ADDRESS")

@@ -1,12 +1,14 @@
 """Articles come in as analysts keep them: files with front matter, folders, manifests, HTML pages."""
 
 import json
+from pathlib import Path
 
 import pytest
 
 from stance.articles import article_id, read_articles, split_front_matter
 from stance.errors import StanceError
 
+ROUND_ONE_ARTICLE = Path(__file__).parent / "fixtures" / "articles" / "black-sea-sinking.txt"
 BODY = "ANKARA, March 4 - Turkey's Foreign Ministry urged restraint.\n\nIt offered to host talks.\n"
 FRONT = "---\ntitle: Ankara urges restraint\ndate: 2026-03-04\nsource: Harbour Wire\nurl: https://h.example/a\n---\n"
 
@@ -91,3 +93,18 @@ def test_an_html_page_gives_its_main_text_and_metadata(tmp_path):
     assert (article.title, article.date, article.source) == ("Kremlin rejects claims", "2026-03-04", "Levant Daily")
     assert "denied on Tuesday that its navy" in article.text
     assert "Subscribe" not in article.text and "Sport" not in article.text
+
+
+def test_a_manifest_csv_keeps_the_paragraph_breaks_of_the_text_it_holds(tmp_path):
+    import pandas as pd
+
+    from stance.extraction import extract_statements
+
+    article = ROUND_ONE_ARTICLE.read_text(encoding="utf-8")
+    assert "\n\n" in article
+    manifest = tmp_path / "m.csv"
+    pd.DataFrame({"id": ["a1", "a2"], "text": [article, "One line."]}).to_csv(manifest, index=False)
+    first, second = read_articles([manifest])
+    assert first.text == article and second.text == "One line."
+    assert len(extract_statements(first.text)) == len(extract_statements(article)) > 0
+    assert second.path.endswith(f"#{2 + article.count(chr(10)) + 1}")  # named by the line the row starts on

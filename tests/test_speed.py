@@ -9,11 +9,13 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
+from stance.articles import read_articles
 from stance.cli import app
 from stance.data import read_labelled
 from stance.errors import StanceError
 from stance.model import load_model
 from stance.model_format import SMALL_BATCH
+from stance.schema import EXTRACT_COLUMNS
 
 REPO = Path(__file__).parent.parent
 HELD_OUT = REPO / "data" / "labeled" / "test.csv"
@@ -85,7 +87,7 @@ def test_a_table_written_a_chunk_at_a_time_is_what_row_by_row_writes(tmp_path, f
     from stance.batch import classify_table, render_chunk, table_chunks
     from stance.output import RowWriter
 
-    texts = [*held_out_texts[:40], "=SUM(A1)", "", "two\nlines, \"quoted\"", "-1 killed", *ODD]
+    texts = [*held_out_texts[:40], "=SUM(A1)", "", 'two\nlines, "quoted"', "-1 killed", *ODD]
     source = _statements_csv(tmp_path / "in.csv", texts)
     model = load_model()
     by_row, by_chunk = tmp_path / f"rows.{format}", tmp_path / f"chunks.{format}"
@@ -193,3 +195,47 @@ def test_classify_engine_dask_writes_a_folder_of_parquet_files(tmp_path, held_ou
         app, ["classify", "--engine", "dask", "--input", str(data / "*.parquet"), "--output", str(output)]
     )
     assert again.exit_code == 1 and "already exists" in again.stderr
+
+
+def _articles_frame():
+    import pandas as pd
+
+    texts = [path.read_text(encoding="utf-8") for path in ARTICLES]
+    return pd.DataFrame({"id": [path.stem for path in ARTICLES], "text": texts, "date": "2026-03-04"})
+
+
+def test_dask_extract_lists_the_statements_stance_extract_lists(cluster, tmp_path):
+    import dask.dataframe as dd
+
+    import stance.dask
+    from stance.batch import extract_rows
+
+    frame = _articles_frame()
+    found = stance.dask.extract(dd.from_pandas(frame, npartitions=2)).compute()
+    manifest = tmp_path / "m.csv"
+    frame.to_csv(manifest, index=False)
+    local = list(extract_rows(load_model(), read_articles([manifest])))
+    assert len(found) == len(local) > 50
+    for column in ("actor", "speaker", "statement", "start", "stance", "confidence", "statement_id", "date"):
+        assert found[column].tolist() == [row[column] for row in local], column
+    assert set(found["article"]) == set(frame["id"])
+
+
+def test_extract_engine_dask_writes_a_folder_of_statements(tmp_path):
+    pytest.importorskip("distributed")
+    import pandas as pd
+
+    data = tmp_path / "data"
+    data.mkdir()
+    _articles_frame().to_csv(data / "articles.csv", index=False)
+    output = tmp_path / "out"
+    result = CliRunner().invoke(
+        app, ["extract", "--engine", "dask", "--input", str(data / "*.csv"), "--output", str(output), "--jobs", "2"]
+    )
+    assert result.exit_code == 0, result.output
+    written = pd.concat(pd.read_csv(part) for part in sorted(output.glob("*.csv")))
+    assert list(written.columns) == list(EXTRACT_COLUMNS) and len(written) > 50
+    mixed = CliRunner().invoke(
+        app, ["extract", "--engine", "dask", str(data / "articles.csv"), "-o", str(tmp_path / "x")]
+    )
+    assert mixed.exit_code == 2 and "--input GLOB" in mixed.stderr
