@@ -18,8 +18,8 @@ in a front-matter block:
 from __future__ import annotations
 
 import csv
-import io
 import hashlib
+import io
 import json
 import re
 from collections.abc import Iterable, Iterator

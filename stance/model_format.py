@@ -7,11 +7,13 @@ repeating scikit-learn's steps (preprocessing, tokenising, n-grams, tf-idf, row 
 the linear scores and their softmax) in the same precision and order, so its probabilities equal
 the pipeline's (a test holds them to 1e-9; on the held-out split they are equal bit for bit).
 
-It is also the fast way to classify: n-grams are found in bulk, a batch at a time (one regex
-pass, one dictionary lookup per word, integer codes for word bigrams, and the documents x words
-@ words x n-grams product for char n-grams), then multiplied in scipy.sparse. It never imports
-scikit-learn, and a small batch (one quote) is scored with numpy alone, so that path never
-imports scipy either.
+It is also the fast way to classify: n-grams are found in bulk, a batch at a time. A batch is
+split into whitespace words once, and each word is looked up once in a cache that holds, for every
+word met so far, its char n-gram columns and its tokens' ids (two flat int32 arrays, not an object
+per word). Word n-grams are then integer codes found by binary search, char n-gram counts the
+n-grams x words @ words x documents product, and the scores a sparse product in scipy. It never
+imports scikit-learn, and a small batch (one quote) is scored with numpy alone, so that path
+never imports scipy either.
 
 Only the pipelines stance builds are exported: a `FeatureUnion` of `TfidfVectorizer`s (word,
 char or char_wb analyzers, no custom callables) into a `LogisticRegression`. Anything else is
@@ -23,6 +25,7 @@ from __future__ import annotations
 import io
 import json
 import re
+from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import chain, repeat
@@ -100,8 +103,12 @@ class Block:
         low, high = self.ngram_range
         return [text[i : i + n] for n in range(low, min(high, len(text)) + 1) for i in range(len(text) - n + 1)]
 
-    def _word_columns(self, word: str) -> np.ndarray:
-        """The char_wb columns of one word (scikit-learn's padding and short-word rule)."""
+    def items_of_word(self, word: str) -> list[int]:
+        """What a whitespace word brings to this block: its char_wb columns (scikit-learn's padding
+        and short-word rule), or its tokens' word ids."""
+        if self.analyzer != "char_wb":
+            table = self._word_table()
+            return [table.ids.get(token, table.unknown) for token in _TOKENS.findall(word)]
         vocabulary = self.vocabulary
         padded = f" {word} "
         low, high = self.ngram_range
@@ -110,14 +117,7 @@ class Block:
             grams.extend(padded[i : i + n] for i in range(max(len(padded) - n + 1, 1)))
             if len(padded) <= n:  # a short word counts once, as scikit-learn's char_wb does
                 break
-        return np.array([vocabulary[g] for g in grams if g in vocabulary], dtype=np.int64)
-
-    def arrays_of_word(self, word: str) -> np.ndarray:
-        """What a whitespace word brings to this block: its char_wb columns, or its tokens' word ids."""
-        if self.analyzer == "char_wb":
-            return self._word_columns(word)
-        table = self._word_table()
-        return np.array([table.ids.get(token, table.unknown) for token in _TOKENS.findall(word)], dtype=np.int64)
+        return [vocabulary[g] for g in grams if g in vocabulary]
 
     def splits_into_words(self) -> bool:
         """Whether this block's n-grams follow from the text's whitespace words, each word looked at once."""
@@ -139,7 +139,8 @@ class Block:
         if self.analyzer == "char_wb":
             if self._words is None:
                 self._words = _WordCache([self])
-            return self.counts_of_words(self._words.split(texts, lower=False), self._words.arrays[0])
+            words = self._words.split(texts, lower=False)
+            return self.counts_of_words(words, *self._words.of_block(0))
         if self.analyzer == "word" and self._fast_words():
             return self._word_counts(texts)
         pieces = []
@@ -199,17 +200,16 @@ class Block:
             return _tally(np.zeros(0, np.int64), np.zeros(0, np.int64), height, len(self.terms))
         return _tally(np.concatenate(found_rows), np.concatenate(found_columns), height, len(self.terms))
 
-    def counts_of_words(self, words: BatchWords, arrays: list[np.ndarray]) -> Counts:
-        """The batch's counts from its whitespace words and each word's arrays (`arrays_of_word`)."""
-        of_distinct = [arrays[i] for i in words.distinct.tolist()]
-        sizes = np.fromiter(map(len, of_distinct), dtype=np.int64, count=len(of_distinct))
-        flat = np.concatenate(of_distinct) if of_distinct else np.zeros(0, np.int64)
+    def counts_of_words(self, words: BatchWords, items: np.ndarray, bounds: np.ndarray) -> Counts:
+        """The batch's counts from its words: word i's items (`items_of_word`) are items[bounds[i]:bounds[i + 1]]."""
+        firsts = bounds[words.distinct]
+        sizes = bounds[words.distinct + 1] - firsts
         if self.analyzer == "word":
-            rows, ids = words.spread(flat, sizes)
+            rows, ids = words.spread(items, firsts, sizes)
             return self._ngram_counts(ids, rows, words.height)
         width = len(self.terms)
         if words.height <= SMALL_BATCH or not _have_scipy():
-            rows, columns = words.spread(flat, sizes)
+            rows, columns = words.spread(items, firsts, sizes)
             return _tally(rows, columns, words.height, width)
         import scipy.sparse as sp
 
@@ -219,8 +219,13 @@ class Block:
             (np.ones(len(words.local), dtype=np.int32), words.text_of_word[words.by_word], words.word_starts),
             shape=(len(words.distinct), words.height),
         )
+        ends = np.cumsum(sizes)
         grams = sp.csr_matrix(
-            (np.ones(len(flat), dtype=np.int32), flat, np.concatenate([[0], np.cumsum(sizes)])),
+            (
+                np.ones(int(ends[-1]) if len(ends) else 0, dtype=np.int32),
+                items[_ranges(firsts, sizes, ends)],
+                np.concatenate([[0], ends]),
+            ),
             shape=(len(words.distinct), width),
         )
         product = grams.T.tocsr() @ words_in
@@ -265,7 +270,7 @@ DEFAULT_TOKEN_PATTERN = r"(?u)\b\w\w+\b"
 _TOKENS = re.compile(r"\w\w+")
 _TOKENS_OR_END = re.compile(r"\w\w+|\0")
 SMALL_BATCH = 64  # below this, counting with numpy alone beats importing scipy
-SCORE_BATCH = 3_000  # texts scored at once: bounds the memory of the n-gram matrices
+SCORE_BATCH = 4_000  # texts scored at once: bounds the memory of the n-gram matrices
 
 
 def _have_scipy() -> bool:
@@ -316,14 +321,22 @@ class _WordCache(dict):
     def __init__(self, blocks: list[Block]) -> None:
         super().__init__()
         self.blocks = blocks
-        self.arrays: list[list[np.ndarray]] = [[] for _ in blocks]
+        # Per block, every word's items end to end, and where each word's start (plus the end): two
+        # flat arrays of int32 rather than an object per word, a fraction of the memory.
+        self.flat = [array("i") for _ in blocks]
+        self.bounds = [array("q", [0]) for _ in blocks]
 
     def __missing__(self, word: str) -> int:
         index = len(self)
-        for block, arrays in zip(self.blocks, self.arrays, strict=True):
-            arrays.append(block.arrays_of_word(word))
+        for block, items, bounds in zip(self.blocks, self.flat, self.bounds, strict=True):
+            items.extend(block.items_of_word(word))
+            bounds.append(len(items))
         self[word] = index
         return index
+
+    def of_block(self, index: int) -> tuple[np.ndarray, np.ndarray]:
+        """A block's (items, bounds) as numpy views: no copy; released before the cache grows again."""
+        return np.frombuffer(self.flat[index], dtype=np.int32), np.frombuffer(self.bounds[index], dtype=np.int64)
 
     def split(self, texts: list[str], lower: bool) -> BatchWords:
         """The batch's words as cache indices (scikit-learn's char_wb splits on white space too).
@@ -333,8 +346,8 @@ class _WordCache(dict):
         """
         if len(self) >= CACHE_WORDS:  # cleared between batches only, so a batch's indices stay valid
             self.clear()
-            for arrays in self.arrays:
-                arrays.clear()
+            self.flat = [array("i") for _ in self.blocks]
+            self.bounds = [array("q", [0]) for _ in self.blocks]
         # One split of the batch, texts parted by a NUL word; a text holding that word is split alone.
         joined = "\n\0\n".join(texts)
         words = (joined.lower() if lower else joined).split()
@@ -369,16 +382,20 @@ class BatchWords:
     by_word: np.ndarray  # the occurrences grouped by word, in text order within a word
     word_starts: np.ndarray  # where each word's occurrences start in `by_word`, and the end
 
-    def spread(self, flat: np.ndarray, sizes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def spread(self, items: np.ndarray, firsts: np.ndarray, sizes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Each occurrence's items, in order, with the text they are in.
 
-        Distinct word i has `sizes[i]` items, laid end to end in `flat`.
+        Distinct word i has the `sizes[i]` items from `items[firsts[i]]` on.
         """
         per_occurrence = sizes[self.local]
-        starts = (np.cumsum(sizes) - sizes)[self.local]
-        firsts = np.cumsum(per_occurrence) - per_occurrence
-        offsets = np.arange(int(per_occurrence.sum()), dtype=np.int64) - np.repeat(firsts, per_occurrence)
-        return np.repeat(self.text_of_word, per_occurrence), flat[np.repeat(starts, per_occurrence) + offsets]
+        where = _ranges(firsts[self.local], per_occurrence, np.cumsum(per_occurrence))
+        return np.repeat(self.text_of_word, per_occurrence), items[where].astype(np.int64)
+
+
+def _ranges(starts: np.ndarray, sizes: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """The positions start, start + 1, ... of each range, ranges end to end (`ends` is cumsum(sizes))."""
+    offsets = np.arange(int(ends[-1]) if len(ends) else 0, dtype=np.int64) - np.repeat(ends - sizes, sizes)
+    return np.repeat(starts, sizes) + offsets
 
 
 class _WordTable:
@@ -459,10 +476,7 @@ class ArrayModel:
         """
         if self._words is not None:  # one split and one lookup per word for every block
             words = self._words.split(texts, lower=self.blocks[0].lowercase)
-            parts = [
-                block.counts_of_words(words, arrays)
-                for block, arrays in zip(self.blocks, self._words.arrays, strict=True)
-            ]
+            parts = [block.counts_of_words(words, *self._words.of_block(i)) for i, block in enumerate(self.blocks)]
         else:
             lowered = [text.lower() for text in texts] if any(block.lowercase for block in self.blocks) else None
             parts = [block.counts(texts, lowered) for block in self.blocks]

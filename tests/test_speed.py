@@ -40,6 +40,15 @@ def test_a_large_batch_with_odd_texts_gets_the_pipelines_probabilities(shipped_p
     assert np.abs(code_free.predict_proba(batch) - pickled.predict_proba(batch)).max() <= 1e-9
 
 
+def test_a_word_cache_cleared_between_batches_changes_no_probability(shipped_pair, held_out_texts, monkeypatch):
+    import stance.model_format
+
+    code_free, pickled = shipped_pair
+    monkeypatch.setattr(stance.model_format, "CACHE_WORDS", 50)  # cleared before almost every batch
+    batches = [code_free.predict_proba(held_out_texts[i : i + 100]) for i in range(0, 600, 100)]
+    assert np.abs(np.vstack(batches) - pickled.predict_proba(held_out_texts[:600])).max() <= 1e-9
+
+
 def test_one_quote_at_a_time_gets_what_the_batch_gets(shipped_pair, held_out_texts):
     code_free, _ = shipped_pair
     batch = held_out_texts[:150] + ODD
