@@ -7,7 +7,7 @@ needs the memory of one chunk, and every input column comes out beside the predi
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from itertools import islice
 from pathlib import Path
@@ -216,11 +216,29 @@ class Rendered:
             [start + i for part, start in zip(parts, starts, strict=False) for i in part.foreign],
         )
 
-    def warn(self, chunk: Chunk) -> None:
+
+@dataclass
+class Flagged:
+    """The rows of a whole run that deserve a warning, said once at its end: how many, and the first lines."""
+
+    name: str = ""
+    empty: int = 0
+    foreign: int = 0
+    empty_lines: list[int] = field(default_factory=list)
+    foreign_lines: list[int] = field(default_factory=list)
+
+    def add(self, chunk: Chunk, rendered: Rendered) -> None:
+        self.name = chunk.name
+        self.empty += len(rendered.empty)
+        self.foreign += len(rendered.foreign)
+        self.empty_lines += [chunk.line_of(i) for i in rendered.empty[: 5 - len(self.empty_lines)]]
+        self.foreign_lines += [chunk.line_of(i) for i in rendered.foreign[: 5 - len(self.foreign_lines)]]
+
+    def warn(self) -> None:
         if self.empty:
-            warn_empty(chunk.name, [chunk.line_of(i) for i in self.empty])
+            warn_empty(self.name, self.empty_lines, self.empty)
         if self.foreign:
-            warn_not_english(chunk.name, [chunk.line_of(i) for i in self.foreign])
+            warn_not_english(self.name, self.foreign_lines, self.foreign)
 
 
 def render_chunk(

@@ -192,7 +192,7 @@ def classify(
     ] = Engine["local"],
 ) -> None:
     """Label statements given as arguments, in a file, or on stdin. A row per input row, always."""
-    from stance.batch import classify_source, classify_texts, line_chunks, table_chunks, with_evidence
+    from stance.batch import Flagged, classify_source, classify_texts, line_chunks, table_chunks, with_evidence
     from stance.data import file_kind
     from stance.model import load_model
     from stance.output import RowWriter, check_output, choose_format
@@ -226,12 +226,14 @@ def classify(
             else:
                 chunks, column = line_chunks(None if from_stdin else input), "text"
             settings = {"text_column": column, "min_confidence": min_confidence, "escape_formulas": escape_formulas}
+            flagged = Flagged()
             with RowWriter(chosen, output, escape_formulas=escape_formulas) as writer:
                 for chunk, rendered in rendered_chunks(loaded, model, trust_model, chunks, jobs, chosen, settings):
-                    rendered.warn(chunk)
+                    flagged.add(chunk, rendered)
                     writer.write_rendered(rendered.text, rendered.rows, rendered.columns)
                     if advance:
                         advance(rendered.rows)
+            flagged.warn()
         else:
             loaded = pooled(loaded, model, trust_model, jobs)
             if from_stdin:

@@ -347,13 +347,15 @@ def is_test_crisis(crisis: str) -> bool:
     return bucket < TEST_SHARE_PERCENT
 
 
-def _shown(lines: list[int]) -> str:
-    return ", ".join(map(str, lines[:5])) + (" ..." if len(lines) > 5 else "")
+def _shown(lines: list[int], total: int) -> str:
+    return ", ".join(map(str, lines[:5])) + (" ..." if total > 5 else "")
 
 
-def warn_empty(path: str, lines: list[int]) -> None:
+def warn_empty(path: str, lines: list[int], total: int | None = None) -> None:
+    """`lines` the first lines (five are shown), `total` how many there are in all (default: len(lines))."""
+    total = len(lines) if total is None else total
     warnings.warn(
-        f"{path}: {len(lines)} empty statement(s) at line(s) {_shown(lines)} kept with no stance",
+        f"{path}: {total:,} empty statement(s) at line(s) {_shown(lines, total)} kept with no stance",
         EmptyTextWarning,
         stacklevel=2,
     )
@@ -369,10 +371,11 @@ def looks_english(text: str) -> bool:
     return _ENGLISH_WORD.search(text) is not None or len(_WORDS.findall(text)) < 8
 
 
-def warn_not_english(path: str, lines: list[int]) -> None:
+def warn_not_english(path: str, lines: list[int], total: int | None = None) -> None:
+    total = len(lines) if total is None else total
     warnings.warn(
-        f"{path}: line(s) {_shown(lines)} do not look like English; the model knows English only, "
-        "so their stance is unreliable",
+        f"{path}: {total:,} statement(s) at line(s) {_shown(lines, total)} do not look like English; the model"
+        " knows English only, so their stance is unreliable",
         NotEnglishWarning,
         stacklevel=2,
     )

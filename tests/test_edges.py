@@ -402,7 +402,7 @@ def test_classify_warns_about_a_line_that_is_not_english_and_still_labels_it(sav
     result = run("classify", "-m", saved_model, "-i", source, "-f", "jsonl")
     assert result.exit_code == 0
     assert len(jsonl(result.stdout)) == 3
-    assert f"warning: {source}: line(s) 2, 3 do not look like English" in result.stderr
+    assert f"warning: {source}: 2 statement(s) at line(s) 2, 3 do not look like English" in result.stderr
 
 
 # Tracebacks that are one line now -----------------------------------------------------------

@@ -248,3 +248,14 @@ def test_extract_engine_dask_writes_a_folder_of_statements(tmp_path):
         app, ["extract", "--engine", "dask", str(data / "articles.csv"), "-o", str(tmp_path / "x")]
     )
     assert mixed.exit_code == 2 and "--input GLOB" in mixed.stderr
+
+
+def test_a_file_of_many_chunks_gets_one_warning_with_the_count(tmp_path, held_out_texts):
+    texts = (held_out_texts * 20)[:25_000]  # three chunks
+    for index in (5, 12_000, 24_000):
+        texts[index] = ""
+    source = _statements_csv(tmp_path / "in.csv", texts)
+    result = CliRunner().invoke(app, ["classify", "-i", str(source), "-o", str(tmp_path / "o.csv")])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.count("empty statement(s)") == 1
+    assert "3 empty statement(s) at line(s) 7, 12002, 24002 kept" in result.stderr
