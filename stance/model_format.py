@@ -192,9 +192,12 @@ class Block:
             for k in range(1, n):
                 codes = codes * table.base + ids[k : k + count]
                 same &= rows[k : k + count] == rows[:count]
-            columns = table.lookup(n, codes)
-            hit = same & (columns >= 0)
-            found_rows.append(rows[:count][hit])
+            if n > 1:  # only where the first and last words can open and close an n-gram of the vocabulary
+                same &= table.can_open(n)[ids[:count]] & table.can_close(n)[ids[n - 1 : n - 1 + count]]
+            at = same.nonzero()[0]
+            columns = table.lookup(n, codes[at])
+            hit = columns >= 0
+            found_rows.append(rows[at[hit]])
             found_columns.append(columns[hit])
         if not found_rows:
             return _tally(np.zeros(0, np.int64), np.zeros(0, np.int64), height, len(self.terms))
@@ -411,6 +414,7 @@ class _WordTable:
         self.ids["\0"] = self.end
         self.base = len(words) + 2
         self.codes: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        self._end_words: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         by_length: dict[int, tuple[list[int], list[int]]] = {}
         for column, words_of_term in enumerate(parts):
             code = 0
@@ -425,6 +429,23 @@ class _WordTable:
         for n, (codes, columns) in by_length.items():
             order = np.argsort(np.asarray(codes, dtype=np.int64))
             self.codes[n] = (np.asarray(codes, dtype=np.int64)[order], np.asarray(columns, dtype=np.int64)[order])
+
+    def can_open(self, n: int) -> np.ndarray:
+        """By word id, whether the word is the first of some n-gram of the vocabulary."""
+        return self._ends(n)[0]
+
+    def can_close(self, n: int) -> np.ndarray:
+        """By word id, whether the word is the last of some n-gram of the vocabulary."""
+        return self._ends(n)[1]
+
+    def _ends(self, n: int) -> tuple[np.ndarray, np.ndarray]:
+        if n not in self._end_words:
+            opens, closes = np.zeros(self.base, dtype=bool), np.zeros(self.base, dtype=bool)
+            known = self.codes[n][0] if n in self.codes else np.zeros(0, dtype=np.int64)
+            opens[known // self.base ** (n - 1)] = True
+            closes[known % self.base] = True
+            self._end_words[n] = (opens, closes)
+        return self._end_words[n]
 
     def lookup(self, n: int, codes: np.ndarray) -> np.ndarray:
         """The column of each n-gram code, -1 where the vocabulary lacks it."""
