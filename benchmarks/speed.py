@@ -14,6 +14,7 @@
    with `--jobs 2`: wall time and peak memory (of the largest process).
 4. `stance classify --engine dask` on Parquet files of 250,000 rows, 1 and 2 local workers of
    one thread each, for each of `--dask-rows`: wall time and each worker's peak memory.
+5. `stance extract --engine dask` on `--dask-articles` articles, 1 and 2 workers.
 
 The figures go to benchmarks/SPEED.json and to the "Speed and scale" section of RESULTS.md,
 which benchmarks/bench.py keeps when it rewrites the rest of that file.
@@ -273,6 +274,52 @@ def dask_runs(row_counts: list[int], test: Path, folder: Path) -> list[dict]:
     return runs
 
 
+def dask_extract_runs(articles: int, folder: Path) -> list[dict]:
+    """`stance extract --engine dask` on `articles` articles (the fixture articles over and over, each
+    with an id of its own), 1 and 2 local workers: the statements found, the wall time, worker peaks."""
+    import pandas as pd
+    from distributed import Client, LocalCluster
+
+    from stance.dask import extract_files
+
+    fixtures = sorted((ROOT / "tests" / "fixtures" / "articles").glob("*.txt"))
+    texts = [path.read_text(encoding="utf-8") for path in fixtures]
+    data = folder / "articles"
+    data.mkdir()
+    per_file = 1_000
+    for part in range(0, articles, per_file):
+        ids = range(part, min(part + per_file, articles))
+        frame = pd.DataFrame({"id": [f"a{i}" for i in ids], "text": [texts[i % len(texts)] for i in ids]})
+        frame.to_parquet(data / f"part-{part // per_file:04d}.parquet", index=False)
+    runs = []
+    os.environ.update(ONE_THREAD)
+    for workers in (1, 2):
+        with (
+            LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None) as cluster,
+            Client(cluster) as client,
+        ):
+            os.environ["DASK_SCHEDULER_ADDRESS"] = cluster.scheduler_address
+            output = folder / f"statements-{workers}"
+            start = time.perf_counter()
+            extract_files("dask", data / "*.parquet", output, "text", None, False, None, False, None, workers)
+            wall = time.perf_counter() - start
+            peaks = sorted(client.run(_peak_rss_mb).values())
+            del os.environ["DASK_SCHEDULER_ADDRESS"]
+        found = len(pd.read_parquet(output, columns=["statement"]))
+        runs.append(
+            {
+                "articles": articles,
+                "workers": workers,
+                "statements": found,
+                "wall_seconds": round(wall, 1),
+                "articles_per_second": round(articles / wall),
+                "worker_peak_rss_mb": [round(peak) for peak in peaks],
+            }
+        )
+        print(f"measured Dask extract, {articles:,} articles, {workers} workers: {wall:.1f} s", file=sys.stderr)
+    return runs
+
+
 # ---------------------------------------------------------------------------------------------
 # The report
 
@@ -394,6 +441,19 @@ def markdown(results: dict) -> str:
                 f"| {run['rows']:,} | {run['workers']} | {run['wall_seconds']:.1f} | {run['rows_per_second']:,} |"
                 f" {', '.join(f'{p} MB' for p in run['worker_peak_rss_mb'])} |"
             )
+    if results.get("dask_extract"):
+        lines += [
+            "",
+            "### Dask, articles (`stance extract --engine dask`, Parquet files of 1,000 articles)",
+            "",
+            "| articles | workers | statements | wall (s) | articles/s | peak memory per worker |",
+            "|---|---|---|---|---|---|",
+        ]
+        for run in results["dask_extract"]:
+            lines.append(
+                f"| {run['articles']:,} | {run['workers']} | {run['statements']:,} | {run['wall_seconds']:.1f} |"
+                f" {run['articles_per_second']:,} | {', '.join(f'{p} MB' for p in run['worker_peak_rss_mb'])} |"
+            )
     lines += ["", "### Targets", ""] + [f"- {line}" for line in targets(results)]
     return "\n".join(lines) + "\n"
 
@@ -405,6 +465,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=7, help="Cold starts to time.")
     parser.add_argument("--big-rows", type=int, default=1_000_000, help="Rows of the CSV (0 skips).")
     parser.add_argument("--dask-rows", default="1000000,10000000", help="Comma-separated row counts ('' skips).")
+    parser.add_argument("--dask-articles", type=int, default=5_000, help="Articles for extract on Dask (0 skips).")
     parser.add_argument("--train", type=Path, default=ROOT / "data" / "labeled" / "train.csv")
     parser.add_argument("--test", type=Path, default=ROOT / "data" / "labeled" / "test.csv")
     parser.add_argument("--real-dev", type=Path, default=os.environ.get("STANCE_REAL_DEV"))
@@ -432,6 +493,8 @@ def main() -> None:
         row_counts = [int(rows) for rows in args.dask_rows.split(",") if rows]
         if row_counts:
             results["dask"] = dask_runs(row_counts, args.test, Path(folder))
+        if args.dask_articles:
+            results["dask_extract"] = dask_extract_runs(args.dask_articles, Path(folder))
     (args.out / "SPEED.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     section = markdown(results)
     write_section(args.out / "RESULTS.md", "speed", section)
