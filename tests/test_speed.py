@@ -1,6 +1,7 @@
 """Speed and scale: the bulk scorer equals the pipeline, one quote starts light, --jobs and Dask keep the output."""
 
 import csv
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -79,16 +80,20 @@ def _statements_csv(path: Path, texts: list[str]) -> Path:
     return path
 
 
-def test_classify_with_two_jobs_writes_what_one_job_writes(tmp_path, held_out_texts):
+@pytest.mark.parametrize("suffix", ["csv", "json"])
+def test_classify_with_two_jobs_writes_what_one_job_writes(tmp_path, held_out_texts, suffix):
     source = _statements_csv(tmp_path / "in.csv", held_out_texts * 2)
     outputs = []
     for jobs in (1, 2):
-        output = tmp_path / f"out{jobs}.csv"
+        output = tmp_path / f"out{jobs}.{suffix}"
         result = CliRunner().invoke(app, ["classify", "-i", str(source), "-o", str(output), "--jobs", str(jobs)])
         assert result.exit_code == 0, result.output
         outputs.append(output.read_text(encoding="utf-8"))
     assert outputs[0] == outputs[1]
-    assert outputs[0].count("\n") == 2 * len(held_out_texts) + 1
+    if suffix == "csv":
+        assert outputs[0].count("\n") == 2 * len(held_out_texts) + 1
+    else:
+        assert len(json.loads(outputs[1])) == 2 * len(held_out_texts)
 
 
 @pytest.mark.parametrize("format", ["csv", "jsonl", "json"])
