@@ -129,12 +129,7 @@ def classify_lines(
     model: StanceModel, path: Path | None, min_confidence: float | None = None, chunk_rows: int = CHUNK_ROWS
 ) -> Iterator[dict[str, Any]]:
     """Plain text, one statement a line, from a file or standard input (path None); a row per line."""
-    name = str(path) if path else "<stdin>"
-    lines = iter_lines(path)
-    while chunk := list(islice(lines, chunk_rows)):
-        numbers = [number for number, _ in chunk]
-        _warn_about(name, [text for _, text in chunk], numbers.__getitem__)
-        yield from _text_rows(model, [text for _, text in chunk], min_confidence)
+    return _classified(model, line_chunks(path, chunk_rows), "text", min_confidence)
 
 
 def _text_rows(model: StanceModel, texts: list[str], min_confidence: float | None) -> Iterator[dict[str, Any]]:
@@ -151,9 +146,19 @@ def classify_table(
     on_chunk: Callable[[int], None] | None = None,
 ) -> Iterator[dict[str, Any]]:
     """Every row of a CSV, TSV, JSONL or JSON file with its input columns and the prediction columns."""
+    return _classified(model, table_chunks(path, text_column, chunk_rows), text_column, min_confidence, on_chunk)
+
+
+def _classified(
+    model: StanceModel,
+    chunks: Iterable[Chunk],
+    text_column: str,
+    min_confidence: float | None,
+    on_chunk: Callable[[int], None] | None = None,
+) -> Iterator[dict[str, Any]]:
     import pandas as pd
 
-    for chunk in table_chunks(path, text_column, chunk_rows):
+    for chunk in chunks:
         texts = chunk.frame[text_column].tolist()
         _warn_about(chunk.name, texts, chunk.line_of)
         predicted = prediction_frame(model, texts, min_confidence)

@@ -93,7 +93,9 @@ EscapeOption = Annotated[
     ),
 ]
 MinConfidenceOption = Annotated[float | None, typer.Option(help="Below this confidence the stance is 'uncertain'.")]
-JobsOption = Annotated[int, typer.Option("--jobs", "-j", help="Processes to score with; the output is the same.")]
+JobsOption = Annotated[
+    int, typer.Option("--jobs", "-j", help="Processes for files and stdin (not --explain); the output is the same.")
+]
 RealDevOption = Annotated[
     Path | None,
     typer.Option(
@@ -214,7 +216,7 @@ def classify(
         raise UsageProblem("give statements or --input, not both")
     if output is not None:
         check_output(output, inputs=[input], protected=[_model_in_use(model)], option="--output")
-    from stance.parallel import check_jobs, pooled
+    from stance.parallel import check_jobs
 
     check_jobs(jobs)
     loaded = load_model(model, trusted=trust_model)
@@ -234,8 +236,7 @@ def classify(
                     if advance:
                         advance(rendered.rows)
             flagged.warn()
-        else:
-            loaded = pooled(loaded, model, trust_model, jobs)
+        else:  # quotes given as arguments, or --explain, or a table for the terminal: one process
             if from_stdin:
                 rows = classify_source(loaded, None, min_confidence=min_confidence)
             elif input is not None:

@@ -1,10 +1,10 @@
-"""`--jobs N`: the same classify and extract, with the scoring spread over N processes.
+"""`--jobs N`: the same classify and extract, the work that grows with the rows spread over N processes.
 
 Each worker process loads the model once, by its path, when it starts. Classify keeps reading,
-checking and writing in the main process, exactly as one job does, and splits each chunk's
-scoring into N parts: N - 1 go to the workers while the main process scores the first itself,
-and the parts are put back in order. Extract sends whole articles to the workers, in order.
-The output is therefore the output of one job, row for row.
+checking and writing in the main process, exactly as one job does, and cuts each chunk into N
+parts: N - 1 go to the workers, which classify them and format their rows, while the main
+process does the first; the parts are put back in order. Extract sends whole articles to the
+workers, in order. The output is therefore the output of one job, byte for byte.
 """
 
 from __future__ import annotations
@@ -15,10 +15,8 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
 from stance.errors import StanceError
-from stance.model import StanceModel, _checked_texts, load_model
+from stance.model import StanceModel, load_model
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -35,11 +33,6 @@ _worker_model: StanceModel | None = None
 def _load(path: Path | None, trusted: bool) -> None:
     global _worker_model
     _worker_model = load_model(path, trusted=trusted)
-
-
-def _proba(texts: list[str]) -> np.ndarray:
-    assert _worker_model is not None
-    return _worker_model.predict_proba(texts)
 
 
 def _render(frame: pd.DataFrame, format: str, settings: dict[str, Any]) -> Rendered:
@@ -83,35 +76,6 @@ def rendered_chunks(
 def check_jobs(jobs: int) -> None:
     if jobs < 1:
         raise StanceError(f"--jobs must be 1 or more, got {jobs}")
-
-
-class PooledModel(StanceModel):
-    """A `StanceModel` whose `predict_proba` on a large batch is shared with worker processes."""
-
-    def __init__(self, model: StanceModel, path: Path | None, trusted: bool, jobs: int) -> None:
-        self.__dict__.update(model.__dict__)
-        self._local = model
-        self._jobs = jobs
-        self._executor = ProcessPoolExecutor(jobs - 1, initializer=_load, initargs=(path, trusted))
-
-    def predict_proba(self, texts: Iterable[str]) -> np.ndarray:
-        texts = _checked_texts(texts)
-        size = max(MIN_PART, math.ceil(len(texts) / self._jobs))
-        parts = [texts[i : i + size] for i in range(0, len(texts), size)]
-        if len(parts) <= 1:
-            return self._local.predict_proba(texts)
-        futures = [self._executor.submit(_proba, part) for part in parts[1:]]
-        first = self._local.predict_proba(parts[0])
-        return np.concatenate([first, *(future.result() for future in futures)])
-
-    def close(self) -> None:
-        self._executor.shutdown(cancel_futures=True)
-
-
-def pooled(model: StanceModel, path: Path | None, trusted: bool, jobs: int) -> StanceModel:
-    """The model itself for one job; else a `PooledModel` with `jobs - 1` workers."""
-    check_jobs(jobs)
-    return model if jobs == 1 else PooledModel(model, path, trusted, jobs)
 
 
 _worker_extract: dict[str, Any] = {}
