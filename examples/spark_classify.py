@@ -1,10 +1,10 @@
-"""Classify a Parquet data set on Spark with the stance scorer (the recipe of docs/spark.md)."""
+"""Classify statements, or list the statements of articles, on Spark with the stance scorer (docs/spark.md)."""
 
 from pyspark.sql import SparkSession
-from pyspark.sql.types import DoubleType, StringType, StructField, StructType
+from pyspark.sql.types import DoubleType, LongType, StringType, StructField, StructType
 
-from stance.dask import predictions
-from stance.schema import LABELS, probability_column
+from stance.dask import predictions, statements
+from stance.schema import EXTRACT_COLUMNS, LABELS, probability_column
 
 MODEL = None  # the shipped model; or a path every executor can read
 
@@ -21,6 +21,20 @@ def classify(statements):
     fields += [StructField(probability_column(label), DoubleType()) for label in LABELS]
     schema = StructType([*statements.schema.fields, *fields])
     return statements.mapInPandas(classify_frames, schema=schema)
+
+
+def extract_frames(frames):
+    """mapInPandas: frames of articles in, a row per statement out, as `stance extract` lists them."""
+    for frame in frames:
+        yield statements(frame, MODEL, text_column="text")
+
+
+def extract(articles):
+    """A Spark DataFrame of articles (text, and any of id, date, source, url, title) -> its statements."""
+    types = {"start": LongType(), "end": LongType(), "confidence": DoubleType()}
+    types.update({probability_column(label): DoubleType() for label in LABELS})
+    schema = StructType([StructField(name, types.get(name, StringType())) for name in EXTRACT_COLUMNS])
+    return articles.mapInPandas(extract_frames, schema=schema)
 
 
 if __name__ == "__main__":

@@ -35,3 +35,24 @@ def test_the_spark_recipe_labels_as_stance_classify_does(monkeypatch):
     expected = [p.label for p in load_model().predict([text for text in texts if text])]
     assert [row["stance"] for row in rows] == [*expected[:2], None, expected[2]]  # the empty row keeps its place
     assert [row["id"] for row in rows] == [0, 1, 2, 3]
+
+
+def test_the_spark_recipe_lists_the_statements_of_articles(monkeypatch):
+    pytest.importorskip("pyspark")
+    from pyspark.sql import SparkSession
+
+    from stance.articles import make_article
+    from stance.batch import extract_rows
+
+    monkeypatch.setenv("PYSPARK_PYTHON", sys.executable)
+    recipe = runpy.run_path(str(EXAMPLE))
+    article = (REPO / "tests" / "fixtures" / "articles" / "drone-border.txt").read_text(encoding="utf-8")
+    spark = SparkSession.builder.master("local[2]").appName("stance-test").getOrCreate()
+    try:
+        frame = spark.createDataFrame([("a1", article, "2026-03-04")], "id string, text string, date string")
+        rows = recipe["extract"](frame).collect()
+    finally:
+        spark.stop()
+    local = list(extract_rows(load_model(), [make_article(article, "a1", date="2026-03-04")]))
+    assert [row["statement"] for row in rows] == [row["statement"] for row in local] and len(local) > 3
+    assert {row["article"] for row in rows} == {"a1"}
