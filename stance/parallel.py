@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -64,13 +64,24 @@ def rendered_chunks(
         for chunk in chunks:
             yield chunk, render_chunk(model, chunk.frame, format, **settings)
         return
+
+    def finish(chunk: Chunk, first: pd.DataFrame, futures: list[Future[Rendered]]) -> tuple[Chunk, Rendered]:
+        mine = render_chunk(model, first, format, **settings)
+        return chunk, Rendered.join([mine, *(future.result() for future in futures)], format)
+
     with ProcessPoolExecutor(jobs - 1, initializer=_load, initargs=(path, trusted)) as executor:
+        # The workers' parts of the next chunk are sent before this process does its part of the
+        # current one, so that they have work queued while this process reads and writes.
+        waiting: tuple[Chunk, pd.DataFrame, list[Future[Rendered]]] | None = None
         for chunk in chunks:
             size = max(MIN_PART, math.ceil(len(chunk.frame) / jobs))
             parts = [chunk.frame.iloc[i : i + size] for i in range(0, len(chunk.frame), size)]
             futures = [executor.submit(_render, part, format, settings) for part in parts[1:]]
-            first = render_chunk(model, parts[0], format, **settings)
-            yield chunk, Rendered.join([first, *(future.result() for future in futures)], format)
+            if waiting is not None:
+                yield finish(*waiting)
+            waiting = (chunk, parts[0], futures)
+        if waiting is not None:
+            yield finish(*waiting)
 
 
 def check_jobs(jobs: int) -> None:
