@@ -41,6 +41,20 @@ def test_a_large_batch_with_odd_texts_gets_the_pipelines_probabilities(shipped_p
     assert np.abs(code_free.predict_proba(batch) - pickled.predict_proba(batch)).max() <= 1e-9
 
 
+def test_on_the_real_dev_quotes_the_scorer_gets_the_pipelines_probabilities(shipped_pair):
+    import os
+
+    import pandas as pd
+
+    real_dev = Path(os.environ.get("STANCE_REAL_DEV", REPO.parent / "shared" / "real_dev.csv"))
+    if not real_dev.is_file():
+        pytest.skip("the real dev set is not beside the repository")
+    texts = pd.read_csv(real_dev, dtype=str, keep_default_na=False)["text"].tolist()
+    code_free, pickled = shipped_pair
+    assert len(texts) > SMALL_BATCH
+    assert np.abs(code_free.predict_proba(texts) - pickled.predict_proba(texts)).max() <= 1e-9
+
+
 def test_a_word_cache_cleared_between_batches_changes_no_probability(shipped_pair, held_out_texts, monkeypatch):
     import stance.model_format
 
