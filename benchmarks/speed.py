@@ -441,6 +441,20 @@ def markdown(results: dict) -> str:
                 f"| {run['rows']:,} | {run['workers']} | {run['wall_seconds']:.1f} | {run['rows_per_second']:,} |"
                 f" {', '.join(f'{p} MB' for p in run['worker_peak_rss_mb'])} |"
             )
+        runs = {(run["rows"], run["workers"]): run for run in results["dask"]}
+        least, most = min(r for r, _ in runs), max(r for r, _ in runs)
+        if least != most:
+            lines += [
+                "",
+                f"How the time grows: from {least:,} to {most:,} rows ({most / least:.0f} x the rows) the wall time"
+                f" grows {runs[(most, 1)]['wall_seconds'] / runs[(least, 1)]['wall_seconds']:.1f} x on one worker and"
+                f" {runs[(most, 2)]['wall_seconds'] / runs[(least, 2)]['wall_seconds']:.1f} x on two"
+                f" ({most / least:.0f} x would be exactly linear; less means a fixed cost, such as starting the"
+                " cluster, spread thinner). Two workers take"
+                f" {runs[(most, 2)]['wall_seconds'] / runs[(most, 1)]['wall_seconds']:.2f} x the time of one at"
+                f" {most:,} rows (0.5 x would be perfect scaling); here they share this machine's two cores with"
+                " the scheduler and the client.",
+            ]
     if results.get("dask_extract"):
         lines += [
             "",
