@@ -1,4 +1,5 @@
-"""Classification on Dask, for datasets larger than one machine: `stance.dask.classify(ddf)`.
+"""Classification and extraction on Dask, for datasets larger than one machine:
+`stance.dask.classify(ddf)` and `stance.dask.extract(ddf)`.
 
 Every partition is scored by the code-free scorer that `stance classify` uses, so a statement
 gets the same label on a cluster as on a laptop. The model goes to each worker once: given as
@@ -7,7 +8,8 @@ per worker process and kept; given as a loaded `StanceModel` it travels as one D
 which the scheduler sends once to each worker that needs it. Needs the `[dask]` extra.
 
 As in `stance classify`, every row keeps its place: one whose text is empty or missing gets an
-empty stance and empty probabilities.
+empty stance and empty probabilities. `extract` turns each partition of articles into its
+statements, as `stance extract` lists them.
 """
 
 from __future__ import annotations
