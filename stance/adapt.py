@@ -21,9 +21,9 @@ if TYPE_CHECKING:
     from stance.model import StanceModel
 
 HELD_OUT_SHARE = 0.2
-# Each of the user's rows counts as this many corpus rows. Measured by benchmarks/adaptation.py on real
-# statements (seeds other than the reported ones): 100 queue-chosen labels gained most at 10 among
-# 1, 3, 10, 20 and a weight scaled to the corpus; at 1, a few rows hardly move a 6,000-row corpus.
+# Each of the user's rows counts as this many corpus rows. With 100 queue-chosen real labels
+# (benchmarks/adaptation_methods.py), 10 gained most among 1, 3, 10, 20 and a weight scaled to the
+# corpus, on the reported seeds and on others; at 1, a hundred rows barely move a 6,000-row corpus.
 DEFAULT_WEIGHT_NEW = 10.0
 MIN_GROUPS_TO_HOLD_OUT = 5
 SHIPPED = "shipped"
