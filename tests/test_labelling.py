@@ -300,6 +300,13 @@ def test_three_corrections_teach_the_retrained_model_their_kind_of_statement(tmp
     assert labels["old-default"] != ["condemn"] * 4  # one row weighing one corpus row barely moves 6,000
 
 
+def test_train_refuses_a_weight_of_zero_for_the_users_rows(tmp_path, saved_model):
+    mine = write(tmp_path / "mine.csv", "text,label\nWe deny it.,deny\nWe condemn it.,condemn\n")
+    result = run("train", STATEMENTS, mine, "--base", saved_model, "--weight-new", "0", "--out", tmp_path / "m.joblib")
+    assert result.exit_code == 1 and "--weight-new must be above 0, got 0" in result.output
+    assert not (tmp_path / "m.joblib").exists()
+
+
 def test_train_with_base_refuses_to_overwrite_the_base_model(tmp_path, saved_model):
     mine = write(tmp_path / "mine.csv", "text,label\nWe deny it.,deny\nWe condemn it.,condemn\n")
     before = saved_model.read_bytes()
