@@ -1,6 +1,6 @@
 """How fast the model adapts to real speech: the labelling queue's order against random order.
 
-    .venv/bin/python -m benchmarks.adaptation [--seeds 5] [--sizes 25 50 100 200] [--weight-new 3]
+    .venv/bin/python -m benchmarks.adaptation [--seeds 5] [--sizes 25 50 100 200] [--weight-new 10]
 
 The "user's labels" are the real quotes and the gold statements of the real articles
 (benchmarks/real_sets.py). This is the one place real statements are trained on: in memory,
@@ -25,6 +25,7 @@ import pandas as pd
 
 from benchmarks.real_sets import populations
 from benchmarks.sections import write_section
+from stance.adapt import DEFAULT_WEIGHT_NEW
 from stance.data import read_labelled
 from stance.labelling import DEFAULT_CAP, random_order, uncertainty_order
 from stance.metrics import scores
@@ -229,7 +230,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seeds", type=int, default=5)
     parser.add_argument("--sizes", type=int, nargs="+", default=[25, 50, 100, 200])
-    parser.add_argument("--weight-new", type=float, default=3.0)
+    parser.add_argument("--weight-new", type=float, default=DEFAULT_WEIGHT_NEW, help="Default: `stance train`'s.")
     parser.add_argument(
         "--first-seed", type=int, default=0, help="Other seeds than the reported ones, to choose a weight on."
     )

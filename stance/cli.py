@@ -514,7 +514,10 @@ def train(
         check_output(written, inputs=inputs, option="--out")
     if base is not None or weight_new is not None:
         named = settings.value if settings else None
-        return _train_with_corrections(data, out, base or "shipped", weight_new or 1.0, named, seed, cv, real_dev)
+        from stance.adapt import DEFAULT_WEIGHT_NEW
+
+        weight = DEFAULT_WEIGHT_NEW if weight_new is None else weight_new
+        return _train_with_corrections(data, out, base or "shipped", weight, named, seed, cv, real_dev)
     result = train_files(
         data,
         out,
@@ -551,7 +554,9 @@ _BASE_HELP = typer.Option(
     "model file is scored beside the new model on a held-out part of your labels.",
 )
 _WEIGHT_HELP = typer.Option(
-    "--weight-new", help="How much each of your rows counts against a corpus row (with --base)."
+    "--weight-new",
+    help="How much each of your rows counts against a corpus row (with --base; default 10, the best of "
+    "benchmarks/adaptation.py).",
 )
 
 

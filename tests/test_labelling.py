@@ -26,6 +26,7 @@ from stance.labelling import (
     read_statements,
     uncertainty_order,
 )
+from stance.model import load_model
 
 runner = CliRunner()
 
@@ -261,6 +262,49 @@ def test_labels_file_trains_with_the_corpus_and_reports_before_and_after(tmp_pat
     card = out.with_suffix(".json").read_text(encoding="utf-8")
     assert '"weight_new": 3.0' in card
     assert {p.name for p in tmp_path.iterdir()} - before == {"mine.joblib", "mine.json", "mine.npz"}
+
+
+def test_three_corrections_teach_the_retrained_model_their_kind_of_statement(tmp_path, saved_model):
+    # Invented: in this user's crisis, summoning an envoy is a protest, which the corpus calls "other".
+    mine = write(
+        tmp_path / "mine.csv",
+        "text,label\n"
+        "The ministry summoned the ambassador over the drilling licences.,condemn\n"
+        "Our foreign ministry summoned the charge d'affaires over the border fence.,condemn\n"
+        "Ankara summoned the envoy after his remarks on the shelf.,condemn\n",
+    )
+    unseen = [
+        "The ministry summoned the ambassador over the closure of the strait.",
+        "The foreign ministry summoned the envoy over the seized tanker.",
+        "Athens summoned the ambassador after the overflights.",
+        "The charge d'affaires was summoned over the arrests.",
+    ]
+    labels = {}
+    for name, weight in (("default", []), ("old-default", ["--weight-new", "1"])):
+        out = tmp_path / f"{name}.joblib"
+        result = run(
+            "train",
+            REPO / "data" / "labeled" / "train.csv",
+            mine,
+            "--base",
+            saved_model,
+            *weight,
+            "--cv",
+            "0",
+            "--out",
+            out,
+        )
+        assert result.exit_code == 0, result.output
+        labels[name] = [p.label for p in load_model(out).predict(unseen)]
+    assert labels["default"] == ["condemn"] * 4
+    assert labels["old-default"] != ["condemn"] * 4  # one row weighing one corpus row barely moves 6,000
+
+
+def test_train_refuses_a_weight_of_zero_for_the_users_rows(tmp_path, saved_model):
+    mine = write(tmp_path / "mine.csv", "text,label\nWe deny it.,deny\nWe condemn it.,condemn\n")
+    result = run("train", STATEMENTS, mine, "--base", saved_model, "--weight-new", "0", "--out", tmp_path / "m.joblib")
+    assert result.exit_code == 1 and "--weight-new must be above 0, got 0" in result.output
+    assert not (tmp_path / "m.joblib").exists()
 
 
 def test_train_with_base_refuses_to_overwrite_the_base_model(tmp_path, saved_model):
