@@ -140,7 +140,7 @@ def markdown(gains: dict[tuple[str, str, int], list[float]], args: argparse.Name
     """One row per method and order, one column per size: the gain over the base, mean ± sd."""
     command = " ".join(["python -m benchmarks.adaptation_methods", *sys.argv[1:]])
     lines = [
-        f"## Retraining methods compared: `{command}`",
+        f"## Retraining methods and queue orders compared: `{command}`",
         "",
         f"Gain in macro-F1 on the held-out real rest over the base model ({np.mean(base):.3f} on average), "
         f"mean ± sd over seeds {args.first_seed} to {args.first_seed + args.seeds - 1}; splits and rows as in "
