@@ -556,7 +556,7 @@ _BASE_HELP = typer.Option(
 _WEIGHT_HELP = typer.Option(
     "--weight-new",
     help="How much each of your rows counts against a corpus row (with --base; default 10, the best of "
-    "benchmarks/adaptation.py).",
+    "benchmarks/adaptation_methods.py).",
 )
 
 
