@@ -370,8 +370,8 @@ def markdown(results: dict) -> str:
         "## Speed and scale",
         "",
         f"Measured {results['date']} on {results['machine']}, in one run of `benchmarks/speed.py`"
-        f" ({results['command']}). The machine's two cores were shared with other work during the run,"
-        " so absolute figures are noisy; the systems were measured side by side, alternated, in the same run.",
+        f" ({results['command']}). Timings on a shared cloud machine are noisy, so the systems were measured"
+        " side by side, alternated, in the same run.",
         "",
         f"### Batch throughput, one thread ({t['rows']:,} statements, best of {t['rounds']} alternated rounds)",
         "",
