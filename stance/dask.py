@@ -15,6 +15,7 @@ statements, as `stance extract` lists them.
 from __future__ import annotations
 
 import glob
+import logging
 import os
 import shutil
 import tempfile
@@ -187,7 +188,8 @@ def statements(
         if not isinstance(text, str) or not text.strip():
             continue
         metadata = {key: str(row[key]) for key in (*METADATA, "id") if key in row and isinstance(row[key], str)}
-        article = make_article(text, **metadata)
+        named = f"article {metadata['id']!r}" if metadata.get("id") else f"the article beginning {text[:40]!r}"
+        article = make_article(text, named, **metadata)
         found.extend(article_rows(loaded, replace(article, path=article.id), aliases, all_speakers, min_confidence))
     return _statement_frame(list(mark_repeats(found)))
 
@@ -266,7 +268,14 @@ def _write(result: dd.DataFrame, pattern: Path, output: Path, workers: int) -> P
         if address:
             client, cluster = Client(address), None
         else:
-            cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
+            # Workers log a failed task's traceback; the error itself reaches the user in one line.
+            cluster = LocalCluster(
+                n_workers=workers,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+                silence_logs=logging.CRITICAL,
+            )
             client = Client(cluster)
         try:
             if Path(str(pattern)).suffix.lower() == ".csv":

@@ -278,3 +278,19 @@ def test_a_file_of_many_chunks_gets_one_warning_with_the_count(tmp_path, held_ou
     assert result.exit_code == 0, result.output
     assert result.stderr.count("empty statement(s)") == 1
     assert "3 empty statement(s) at line(s) 7, 12002, 24002 kept" in result.stderr
+
+
+def test_extract_engine_dask_names_the_article_with_a_bad_date_in_one_line(tmp_path):
+    pytest.importorskip("distributed")
+    import pandas as pd
+
+    data = tmp_path / "data"
+    data.mkdir()
+    frame = pd.DataFrame({"id": ["x1", "x2"], "text": ["Peskov said it was a lie.", "Fine."], "date": ["", "soon"]})
+    frame.to_parquet(data / "a.parquet")
+    result = CliRunner().invoke(
+        app, ["extract", "--engine", "dask", "--input", str(data / "*.parquet"), "--output", str(tmp_path / "o")]
+    )
+    assert result.exit_code == 1
+    assert result.stderr.strip() == "error: article 'x2': date 'soon' is not YYYY-MM-DD"
+    assert not (tmp_path / "o").exists()
