@@ -273,7 +273,7 @@ def _write(result: dd.DataFrame, pattern: Path, output: Path, workers: int) -> P
                 n_workers=workers,
                 threads_per_worker=1,
                 processes=True,
-                dashboard_address=None,
+                dashboard_address=":0",  # any free port: another cluster on this machine is no concern of ours
                 silence_logs=logging.CRITICAL,
             )
             client = Client(cluster)
