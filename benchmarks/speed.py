@@ -30,7 +30,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -223,9 +225,27 @@ def _peak_rss_mb() -> float:
     raise RuntimeError("no VmHWM in /proc/self/status")
 
 
+def _on_local_cluster(workers: int, run: Callable[[], object]) -> tuple[float, list[float]]:
+    """`run` against a new local cluster of `workers` one-thread workers: its wall time, each worker's peak MB."""
+    from distributed import Client, LocalCluster
+
+    with (
+        LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None) as cluster,
+        Client(cluster) as client,
+    ):
+        os.environ["DASK_SCHEDULER_ADDRESS"] = cluster.scheduler_address
+        try:
+            start = time.perf_counter()
+            run()
+            wall = time.perf_counter() - start
+            peaks = sorted(client.run(_peak_rss_mb).values())
+        finally:
+            del os.environ["DASK_SCHEDULER_ADDRESS"]
+    return wall, peaks
+
+
 def dask_runs(row_counts: list[int], test: Path, folder: Path) -> list[dict]:
     import pandas as pd
-    from distributed import Client, LocalCluster
 
     from stance.dask import classify_files
 
@@ -246,19 +266,11 @@ def dask_runs(row_counts: list[int], test: Path, folder: Path) -> list[dict]:
         for part in range(rows // PART_ROWS):
             os.link(data / f"part-{part:04d}.parquet", subset / f"part-{part:04d}.parquet")
         for workers in (1, 2):
-            with (
-                LocalCluster(
-                    n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
-                ) as cluster,
-                Client(cluster) as client,
-            ):
-                os.environ["DASK_SCHEDULER_ADDRESS"] = cluster.scheduler_address
-                output = folder / f"out-{rows}-{workers}"
-                start = time.perf_counter()
-                classify_files("dask", subset / "*.parquet", output, "text", None, False, None, workers)
-                wall = time.perf_counter() - start
-                peaks = sorted(client.run(_peak_rss_mb).values())
-                del os.environ["DASK_SCHEDULER_ADDRESS"]
+            output = folder / f"out-{rows}-{workers}"
+            wall, peaks = _on_local_cluster(
+                workers,
+                partial(classify_files, "dask", subset / "*.parquet", output, "text", None, False, None, workers),
+            )
             written = len(pd.read_parquet(output, columns=["stance"]))
             runs.append(
                 {
@@ -278,7 +290,6 @@ def dask_extract_runs(articles: int, folder: Path) -> list[dict]:
     """`stance extract --engine dask` on `articles` articles (the fixture articles over and over, each
     with an id of its own), 1 and 2 local workers: the statements found, the wall time, worker peaks."""
     import pandas as pd
-    from distributed import Client, LocalCluster
 
     from stance.dask import extract_files
 
@@ -294,17 +305,11 @@ def dask_extract_runs(articles: int, folder: Path) -> list[dict]:
     runs = []
     os.environ.update(ONE_THREAD)
     for workers in (1, 2):
-        with (
-            LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None) as cluster,
-            Client(cluster) as client,
-        ):
-            os.environ["DASK_SCHEDULER_ADDRESS"] = cluster.scheduler_address
-            output = folder / f"statements-{workers}"
-            start = time.perf_counter()
-            extract_files("dask", data / "*.parquet", output, "text", None, False, None, False, None, workers)
-            wall = time.perf_counter() - start
-            peaks = sorted(client.run(_peak_rss_mb).values())
-            del os.environ["DASK_SCHEDULER_ADDRESS"]
+        output = folder / f"statements-{workers}"
+        wall, peaks = _on_local_cluster(
+            workers,
+            partial(extract_files, "dask", data / "*.parquet", output, "text", None, False, None, False, None, workers),
+        )
         found = len(pd.read_parquet(output, columns=["statement"]))
         runs.append(
             {
