@@ -339,3 +339,30 @@ def test_a_headline_by_surname_counts_when_the_article_names_the_person_in_full(
     text = "Putin says Moscow will not be drawn into an arms race\n\nRussian President Vladimir Putin spoke on Monday."
     [statement] = extract_statements(text)
     assert (statement.actor, statement.text) == ("kremlin", "Moscow will not be drawn into an arms race")
+
+
+@pytest.mark.parametrize(
+    "dateline",
+    [
+        "Ankara (AFP) - ",
+        "ANKARA, March 3 (Wire) - ",
+        "Ankara, Turkey — ",
+        "Ankara, May 4 — ",
+        "Ankara (Turkey) (AFP) - ",
+    ],
+)
+def test_a_dateline_in_any_case_is_where_the_story_was_filed_not_who_speaks(dateline):
+    text = f"{dateline}Russia on Tuesday rejected as baseless the claims that its forces fired on the convoy.\n"
+    [found] = extract_statements(text)
+    assert found.actor == "kremlin" and "Ankara" not in found.speaker
+    assert found.text.startswith("rejected as baseless") and text[found.start : found.end] == found.text
+
+
+def test_a_dash_after_a_name_inside_a_sentence_is_not_a_dateline():
+    from stance.extraction.segment import after_dateline
+
+    text = "Guterres - who spoke to reporters - said the fighting must stop."
+    assert after_dateline(text, 0, len(text)) == 0
+    assert after_dateline("Moscow and Ankara — both sides agreed.", 0, 38) == 0
+    apposition = "Turkey — Russia's partner in the talks — said the ceasefire must hold."
+    assert after_dateline(apposition, 0, len(apposition)) == 0

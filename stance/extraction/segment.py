@@ -26,6 +26,24 @@ def paragraphs(text: str) -> Iterator[tuple[int, int]]:
             yield match.start(), match.end()
 
 
+_PLACE = r"[A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,2}"
+# A wire dateline opening a story's first paragraph, in capitals or not: "MOSCOW, March 3 (Reuters) - ",
+# "Moscow (AFP) - ", "United Nations (United States) (AFP) - ", "Istanbul, Turkey — ". Its place is
+# where the story was filed, never who speaks: "Ankara (AFP) - Russia said ..." is Russia speaking.
+_SECOND = rf",\s+(?:{_PLACE}|[A-Z][a-z]+\.?\s+\d{{1,2}}|\d{{1,2}}\s+[A-Z][a-z]+)"
+_DATELINE = re.compile(
+    # With the agency in brackets any dash will do; without, only "Place, Country —" or "Place, May 4 —",
+    # as "Turkey — Russia's partner — said" is a subject and its apposition.
+    rf"\s*{_PLACE}(?:(?:{_SECOND})?(?:\s*\([^()\n]{{1,30}}\)){{1,2}}\s*[-–—]+|{_SECOND}\s+[–—])\s+(?=[A-Z“\"])"
+)
+
+
+def after_dateline(text: str, start: int, end: int) -> int:
+    """Where a paragraph's text starts once a dateline is passed (`start` when it has none)."""
+    match = _DATELINE.match(text, start, end)
+    return match.end() if match else start
+
+
 _MARKS = re.compile('[“”"]')
 
 

@@ -112,6 +112,7 @@ class _Reader:
             if segment.is_clutter(self.text, p_start, p_end):
                 continue
             in_story = in_story or words >= _STORY_WORDS
+            p_start = segment.after_dateline(self.text, p_start, p_end)
             quotes, carried_open = segment.quotes(self.text, p_start, p_end, carried_open)
             quotes = [q for q in quotes if self.text[q[0] : q[1]].strip()]
             full = [q for q in quotes if not self._is_partial(q, p_start)]
