@@ -174,12 +174,21 @@ class StanceModel:
         clash = [name for name in PREDICTION_COLUMNS if name in frame.columns]
         if clash:
             raise StanceError(f"the frame already has a {clash[0]!r} column; rename it first")
-        predictions = self.predict(frame[column].tolist(), min_confidence)
+        if min_confidence is not None and not 0.0 <= min_confidence <= 1.0:
+            raise StanceError(f"min_confidence must be between 0 and 1, got {min_confidence}")
+        # Columns from the probabilities in bulk, as `predict` would give them one by one: no object
+        # per row, so a frame of millions of rows costs what scoring it costs.
+        texts = _checked_texts(frame[column].tolist())
+        probabilities = self.predict_proba(texts) if texts else np.zeros((0, len(self.labels)))
+        best, confidence = probabilities.argmax(axis=1), probabilities.max(axis=1)
+        stance = np.array(self.labels, dtype=object)[best]
+        if min_confidence is not None:
+            stance[confidence < min_confidence] = UNCERTAIN
         out = frame.copy()
-        out["stance"] = [p.label for p in predictions]
-        out["confidence"] = [p.confidence for p in predictions]
-        for label in self.labels:
-            out[probability_column(label)] = [p.probabilities[label] for p in predictions]
+        out["stance"] = stance
+        out["confidence"] = confidence
+        for index, label in enumerate(self.labels):
+            out[probability_column(label)] = probabilities[:, index]
         return out
 
     def _features(self, text: str) -> tuple[list[int], list[float], np.ndarray, list[str], Callable[[int], str]]:

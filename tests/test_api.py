@@ -41,6 +41,16 @@ def test_predict_frame_appends_the_classify_columns_and_keeps_the_input_ones(mod
     assert list(out["id"]) == [7, 8] and list(out["stance"]) == ["deny", "de-escalate"]
 
 
+def test_predict_frame_gives_what_predict_gives_row_by_row(model):
+    texts = ["We categorically deny the report.", "We call for calm.", "The talks resume on Monday.", "It is a crime."]
+    out = model.predict_frame(pd.DataFrame({"text": texts}), min_confidence=0.975)
+    one_by_one = model.predict(texts, min_confidence=0.975)
+    assert list(out["stance"]) == [p.label for p in one_by_one] and "uncertain" in list(out["stance"])
+    assert list(out["confidence"]) == [p.confidence for p in one_by_one]
+    assert list(out["p_deny"]) == [p.probabilities["deny"] for p in one_by_one]
+    assert len(model.predict_frame(pd.DataFrame({"text": []}))) == 0
+
+
 def test_predict_frame_refuses_a_frame_that_already_has_a_stance_column(model):
     with pytest.raises(stance.StanceError, match="already has a 'stance' column"):
         model.predict_frame(pd.DataFrame({"text": ["a"], "stance": ["x"]}))
