@@ -27,7 +27,7 @@ from stance.data import (
     warn_not_english,
 )
 from stance.model import Prediction, StanceModel
-from stance.schema import ACTORS, PREDICTION_COLUMNS, UNCERTAIN, probability_column
+from stance.schema import ACTORS, PREDICTION_COLUMNS, probability_column
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -55,31 +55,18 @@ def prediction_columns(prediction: Prediction | None) -> dict[str, Any]:
 def prediction_frame(model: StanceModel, texts: Sequence[str], min_confidence: float | None = None) -> pd.DataFrame:
     """The columns `prediction_columns` gives, for a whole batch at once: a frame of one row per text.
 
-    The fast path of a table: no object per row. An empty (or missing) text gets an empty stance
-    and empty probabilities, as one row at a time.
+    `StanceModel.predict_frame` labels the non-empty texts; an empty (or missing) text keeps its
+    place with an empty stance and empty probabilities, and the numbers are rounded as classify writes them.
     """
     import pandas as pd
 
-    kept = np.fromiter((isinstance(text, str) and bool(text.strip()) for text in texts), dtype=bool, count=len(texts))
-    labels = model.labels
-    scored = (
-        model.predict_proba([texts[i] for i in kept.nonzero()[0].tolist()])
-        if kept.any()
-        else np.zeros((0, len(labels)))
-    )
-    probabilities = np.full((len(texts), len(labels)), np.nan)
-    probabilities[kept] = scored
-    confidence = np.full(len(texts), np.nan)
-    stance = np.full(len(texts), None, dtype=object)
-    if kept.any():
-        confidence[kept] = scored.max(axis=1)
-        stance[kept] = np.array(labels, dtype=object)[scored.argmax(axis=1)]
-        if min_confidence is not None:
-            stance[kept & (confidence < min_confidence)] = UNCERTAIN
-    columns: dict[str, Any] = {"stance": pd.array(stance, dtype="string"), "confidence": np.round(confidence, 4)}
-    for index, label in enumerate(labels):
-        columns[probability_column(label)] = np.round(probabilities[:, index], 4)
-    return pd.DataFrame(columns)
+    kept = [i for i, text in enumerate(texts) if isinstance(text, str) and text.strip()]
+    predicted = model.predict_frame(pd.DataFrame({"text": [texts[i] for i in kept]}), "text", min_confidence)
+    columns = predicted.drop(columns="text").set_axis(kept).reindex(range(len(texts)))
+    columns["stance"] = columns["stance"].astype("string")
+    numbers = [column for column in columns.columns if column != "stance"]
+    columns[numbers] = columns[numbers].astype("float64").round(4)
+    return columns
 
 
 def records(frame: pd.DataFrame) -> Iterator[dict[str, Any]]:
