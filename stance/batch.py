@@ -69,11 +69,6 @@ def prediction_frame(model: StanceModel, texts: Sequence[str], min_confidence: f
     return columns
 
 
-def records(frame: pd.DataFrame) -> Iterator[dict[str, Any]]:
-    """A frame's rows as dicts, missing values as None (null in JSON, empty in CSV)."""
-    yield from frame.astype(object).where(frame.notna(), None).to_dict("records")
-
-
 def _predicted(model: StanceModel, texts: list[str], min_confidence: float | None) -> list[Prediction | None]:
     """A prediction per text, None for an empty one: every text keeps its place."""
     kept = [i for i, text in enumerate(texts) if text.strip()]
@@ -144,6 +139,8 @@ def _classified(
     on_chunk: Callable[[int], None] | None = None,
 ) -> Iterator[dict[str, Any]]:
     import pandas as pd
+
+    from stance.output import records
 
     for chunk in chunks:
         texts = chunk.frame[text_column].tolist()

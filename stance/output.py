@@ -198,14 +198,17 @@ def escape_formula(value: Any) -> Any:
     return value
 
 
+def records(frame: pd.DataFrame) -> Iterator[dict[str, Any]]:
+    """A frame's rows as dicts, missing values as None (null in JSON, empty in CSV)."""
+    yield from frame.astype(object).where(frame.notna(), None).to_dict("records")
+
+
 def render(frame: pd.DataFrame, format: str, escape_formulas: bool = True) -> str:
     """A frame's rows as `RowWriter.write` would write them (no header, no brackets), a column at a time.
 
     The same text as row by row, made without a dict per row: CSV cells are made per column and
     written by the csv module in one call; JSON rows are joined by ",\n".
     """
-    from stance.batch import records
-
     if format != "csv":
         dumped = [json.dumps(row, ensure_ascii=False) for row in records(frame)]
         return "".join(line + "\n" for line in dumped) if format == "jsonl" else ",\n".join(dumped)
